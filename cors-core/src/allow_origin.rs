@@ -1,0 +1,244 @@
+//! Which origins a policy allows: exact origins in a hash map (O(1) whatever their number),
+//! subdomain and port patterns indexed by host suffix, `null` only when listed, `*`, predicates.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use http::HeaderValue;
+
+use crate::origin::{MalformedOrigin, Origin};
+use crate::origin_rule::{OriginRule, PortRule};
+
+/// A predicate over the request's origin, for origins that cannot be listed ahead of time.
+pub(crate) type Predicate = Arc<dyn Fn(&Origin<'_>) -> bool + Send + Sync>;
+
+/// Where a pattern applies, stored under its host (or host suffix).
+#[derive(Debug)]
+struct PatternTarget {
+    scheme: Box<str>,
+    subdomains: bool,
+    port: PortRule,
+}
+
+/// The outcome of matching a request's origin.
+pub(crate) enum OriginMatch<'p> {
+    /// Answer with this precomputed value (an exact origin, or `*`).
+    Value(&'p HeaderValue),
+    /// Answer with the request's own origin (a pattern, predicate, `null` or the dangerous reflect).
+    Echo,
+    /// Not allowed.
+    Refused,
+    /// Not a serialized origin.
+    Malformed(MalformedOrigin),
+}
+
+#[derive(Default)]
+pub(crate) struct AllowOrigin {
+    pub(crate) any: bool,
+    pub(crate) reflect_any: bool,
+    pub(crate) null: bool,
+    exact: HashMap<Box<str>, HeaderValue>,
+    patterns: HashMap<Box<str>, Vec<PatternTarget>>,
+    predicates: Vec<Predicate>,
+    /// What a refusal message lists as allowed.
+    pub(crate) display: String,
+}
+
+static WILDCARD: HeaderValue = HeaderValue::from_static("*");
+const DISPLAY_LIMIT: usize = 8;
+
+impl AllowOrigin {
+    pub(crate) fn new(rules: Vec<OriginRule>, predicates: Vec<Predicate>, reflect_any: bool) -> Self {
+        let mut this = AllowOrigin { reflect_any, ..AllowOrigin::default() };
+        let mut shown: Vec<String> = Vec::new();
+        let total = rules.len() + predicates.len();
+        for rule in rules {
+            if shown.len() < DISPLAY_LIMIT {
+                shown.push(rule_text(&rule));
+            }
+            match rule {
+                OriginRule::Any => this.any = true,
+                OriginRule::Null => this.null = true,
+                OriginRule::Exact(s) => {
+                    // Validated as a serialized origin, hence a valid header value.
+                    if let Ok(value) = HeaderValue::from_str(&s) {
+                        // Clone once so the value's storage is shared: later clones are a
+                        // reference-count increment, never an allocation.
+                        let _shared = value.clone();
+                        this.exact.insert(s.into_boxed_str(), value);
+                    }
+                }
+                OriginRule::Pattern { scheme, host, subdomains, port } => {
+                    this.patterns.entry(host.into_boxed_str()).or_default().push(PatternTarget {
+                        scheme: scheme.into_boxed_str(),
+                        subdomains,
+                        port,
+                    });
+                }
+            }
+        }
+        if reflect_any {
+            shown.push("every origin (reflect_any_origin_dangerously)".to_owned());
+        }
+        for _ in &predicates {
+            if shown.len() < DISPLAY_LIMIT {
+                shown.push("origins accepted by a predicate".to_owned());
+            }
+        }
+        this.predicates = predicates;
+        if total > shown.len() {
+            shown.push(format!("and {} more", total - shown.len()));
+        }
+        this.display = if shown.is_empty() { "none".to_owned() } else { shown.join(", ") };
+        this
+    }
+
+    /// Matches one `Origin` value. Fetch, "CORS check": the answer must be `*` or the request's
+    /// serialized origin byte for byte, so matching is exact, never by prefix, suffix or substring.
+    pub(crate) fn check(&self, value: &[u8]) -> OriginMatch<'_> {
+        if self.any {
+            return OriginMatch::Value(&WILDCARD);
+        }
+        // HTML, "serialization of an origin": an opaque origin serializes as `null`.
+        if value == b"null" {
+            return if self.null || self.reflect_any { OriginMatch::Echo } else { OriginMatch::Refused };
+        }
+        let origin = match Origin::parse(value) {
+            Ok(o) => o,
+            Err(e) => return OriginMatch::Malformed(e),
+        };
+        if self.reflect_any {
+            return OriginMatch::Echo;
+        }
+        if let Some(v) = self.exact.get(origin.as_str()) {
+            return OriginMatch::Value(v);
+        }
+        if !self.patterns.is_empty() && self.matches_pattern(&origin) {
+            return OriginMatch::Echo;
+        }
+        if self.predicates.iter().any(|p| p(&origin)) {
+            return OriginMatch::Echo;
+        }
+        OriginMatch::Refused
+    }
+
+    /// Looks the host up, then every suffix after a dot: O(number of labels), whatever the number
+    /// of patterns. A subdomain pattern never matches its apex.
+    fn matches_pattern(&self, origin: &Origin<'_>) -> bool {
+        let host = origin.host();
+        let fits = |targets: &Vec<PatternTarget>, subdomain: bool| {
+            targets.iter().any(|t| {
+                t.subdomains == subdomain
+                    && *t.scheme == *origin.scheme()
+                    && match t.port {
+                        PortRule::Any => true,
+                        PortRule::Exact(p) => p == origin.port(),
+                    }
+            })
+        };
+        if self.patterns.get(host).is_some_and(|t| fits(t, false)) {
+            return true;
+        }
+        host.match_indices('.').any(|(i, _)| self.patterns.get(&host[i + 1..]).is_some_and(|t| fits(t, true)))
+    }
+}
+
+fn rule_text(rule: &OriginRule) -> String {
+    match rule {
+        OriginRule::Any => "*".to_owned(),
+        OriginRule::Null => "null".to_owned(),
+        OriginRule::Exact(s) => s.clone(),
+        OriginRule::Pattern { scheme, host, subdomains, port } => {
+            let star = if *subdomains { "*." } else { "" };
+            let port = match port {
+                PortRule::Any => ":*".to_owned(),
+                PortRule::Exact(Some(p)) => format!(":{p}"),
+                PortRule::Exact(None) => String::new(),
+            };
+            format!("{scheme}://{star}{host}{port}")
+        }
+    }
+}
+
+impl fmt::Debug for AllowOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::origin_rule::parse_origin_rule;
+
+    fn allow(list: &[&str]) -> AllowOrigin {
+        AllowOrigin::new(list.iter().map(|s| parse_origin_rule(s).unwrap()).collect(), Vec::new(), false)
+    }
+
+    fn allowed(a: &AllowOrigin, origin: &str) -> bool {
+        matches!(a.check(origin.as_bytes()), OriginMatch::Value(_) | OriginMatch::Echo)
+    }
+
+    // Fetch, "CORS check": byte-for-byte comparison with the serialized origin.
+    #[test]
+    fn exact_origins_match_exactly() {
+        let a = allow(&["https://example.org"]);
+        assert!(allowed(&a, "https://example.org"));
+        for bad in [
+            "https://evilexample.org",
+            "https://example.org.evil.com",
+            "http://example.org",
+            "https://example.org:8443",
+            "https://example.org/",
+            "https://EXAMPLE.org",
+            "https://example.org_.evil.com",
+            "https://example.org`.evil.com",
+            "null",
+            "",
+        ] {
+            assert!(!allowed(&a, bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn subdomain_patterns_match_any_depth_but_never_the_apex() {
+        let a = allow(&["https://*.example.com"]);
+        assert!(allowed(&a, "https://app.example.com"));
+        assert!(allowed(&a, "https://a.b.c.example.com"));
+        for bad in [
+            "https://example.com",
+            "http://app.example.com",
+            "https://app.example.com:8443",
+            "https://app.example.com.evil.com",
+            "https://appexample.com",
+            "https://evil.com/https://app.example.com",
+        ] {
+            assert!(!allowed(&a, bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn port_wildcard() {
+        let a = allow(&["http://localhost:*"]);
+        assert!(allowed(&a, "http://localhost:3000"));
+        assert!(allowed(&a, "http://localhost"));
+        assert!(!allowed(&a, "https://localhost:3000"));
+        assert!(!allowed(&a, "http://localhost.evil.com:3000"));
+        assert!(!allowed(&a, "http://app.localhost:3000"));
+    }
+
+    #[test]
+    fn null_only_when_listed() {
+        assert!(!allowed(&allow(&["https://a.example"]), "null"));
+        assert!(allowed(&allow(&["null"]), "null"));
+    }
+
+    #[test]
+    fn refusal_display_is_bounded() {
+        let many: Vec<String> = (0..100).map(|i| format!("https://h{i}.example")).collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        let a = allow(&refs);
+        assert!(a.display.ends_with("and 92 more"), "{}", a.display);
+    }
+}

@@ -1,0 +1,112 @@
+//! Why a browser blocks a response, worded as Chromium's console message.
+
+use std::fmt;
+
+/// Why the browser does not let JavaScript read a response. `Display` gives the reason as Chromium
+/// 156 prints it after "has been blocked by CORS policy: ".
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Blocked {
+    /// No `Access-Control-Allow-Origin`.
+    NoAllowOrigin {
+        /// Whether this was the preflight's answer.
+        preflight: bool,
+    },
+    /// `Access-Control-Allow-Origin: *` on a credentialed request.
+    WildcardWithCredentials {
+        /// Whether this was the preflight's answer.
+        preflight: bool,
+    },
+    /// Several values in `Access-Control-Allow-Origin`.
+    MultipleAllowOrigins {
+        /// The combined value.
+        value: String,
+        /// Whether this was the preflight's answer.
+        preflight: bool,
+    },
+    /// `Access-Control-Allow-Origin` names another origin.
+    OriginMismatch {
+        /// The value sent.
+        value: String,
+        /// Whether this was the preflight's answer.
+        preflight: bool,
+    },
+    /// Credentials, and `Access-Control-Allow-Credentials` is not exactly `true`.
+    CredentialsNotTrue {
+        /// The value sent, empty when absent.
+        value: String,
+        /// Whether this was the preflight's answer.
+        preflight: bool,
+    },
+    /// The preflight's answer has no ok status.
+    PreflightNotOk {
+        /// The status.
+        status: u16,
+    },
+    /// The method is not in `Access-Control-Allow-Methods`.
+    MethodNotAllowed {
+        /// The method.
+        method: String,
+    },
+    /// A request header is not in `Access-Control-Allow-Headers`.
+    HeaderNotAllowed {
+        /// The header name, lowercase.
+        header: String,
+    },
+    /// `Access-Control-Allow-Methods` or `-Headers` does not parse as a list of tokens.
+    UnparsableList {
+        /// Which header.
+        header: &'static str,
+    },
+}
+
+impl Blocked {
+    /// Chromium's full console message for a fetch from `origin` to `url`.
+    pub fn console_message(&self, url: &str, origin: &str) -> String {
+        format!("Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: {self}")
+    }
+}
+
+const PREFLIGHT: &str = "Response to preflight request doesn't pass access control check: ";
+
+impl fmt::Display for Blocked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefix =
+            |f: &mut fmt::Formatter<'_>, preflight: bool| if preflight { f.write_str(PREFLIGHT) } else { Ok(()) };
+        match self {
+            Blocked::NoAllowOrigin { preflight } => {
+                prefix(f, *preflight)?;
+                f.write_str("No 'Access-Control-Allow-Origin' header is present on the requested resource.")
+            }
+            Blocked::WildcardWithCredentials { preflight } => {
+                prefix(f, *preflight)?;
+                f.write_str("The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.")
+            }
+            Blocked::MultipleAllowOrigins { value, preflight } => {
+                prefix(f, *preflight)?;
+                write!(f, "The 'Access-Control-Allow-Origin' header contains multiple values '{value}', but only one is allowed. Have the server send the header with a valid value.")
+            }
+            Blocked::OriginMismatch { value, preflight } => {
+                prefix(f, *preflight)?;
+                write!(f, "The 'Access-Control-Allow-Origin' header has a value '{value}' that is not equal to the supplied origin. Have the server send the header with a valid value.")
+            }
+            Blocked::CredentialsNotTrue { value, preflight } => {
+                prefix(f, *preflight)?;
+                write!(f, "The value of the 'Access-Control-Allow-Credentials' header in the response is '{value}' which must be 'true' when the request's credentials mode is 'include'.")
+            }
+            Blocked::PreflightNotOk { .. } => write!(f, "{PREFLIGHT}It does not have HTTP ok status."),
+            Blocked::MethodNotAllowed { method } => {
+                write!(f, "Method {method} is not allowed by Access-Control-Allow-Methods in preflight response.")
+            }
+            Blocked::HeaderNotAllowed { header } => write!(
+                f,
+                "Request header field {header} is not allowed by Access-Control-Allow-Headers in preflight response."
+            ),
+            Blocked::UnparsableList { header } => {
+                write!(f, "Cannot parse {header} response header field in preflight response.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Blocked {}

@@ -1,0 +1,355 @@
+//! The browser's side of the protocol, as the Fetch standard defines it: which requests need a
+//! preflight, the CORS check, the CORS-preflight check, and what JavaScript may read.
+//!
+//! It is the judge of the conformance suite, and a testing aid: check your own server's answers
+//! the way a browser would, without a browser.
+//!
+//! ```
+//! use cors_core::browser::{Blocked, BrowserRequest};
+//!
+//! let request = BrowserRequest::new("https://app.example.com", "put")
+//!     .header("content-type", "application/json")
+//!     .credentials(true);
+//! assert!(request.needs_preflight());
+//! assert_eq!(request.method(), "PUT"); // Fetch normalizes put, not patch
+//!
+//! let mut answer = http::HeaderMap::new();
+//! answer.insert("access-control-allow-origin", "https://app.example.com".parse().unwrap());
+//! answer.insert("access-control-allow-credentials", "true".parse().unwrap());
+//! answer.insert("access-control-allow-methods", "PUT".parse().unwrap());
+//! let blocked = request.check_preflight(204, &answer).unwrap_err();
+//! assert_eq!(blocked, Blocked::HeaderNotAllowed { header: "content-type".into() });
+//! assert_eq!(
+//!     blocked.to_string(),
+//!     "Request header field content-type is not allowed by Access-Control-Allow-Headers in preflight response."
+//! );
+//! ```
+
+mod blocked;
+mod safelist;
+
+use std::time::Duration;
+
+use http::HeaderMap;
+
+pub use blocked::Blocked;
+pub use safelist::{is_safelisted_request_header, is_safelisted_response_header, unsafe_request_header_names};
+
+/// Chromium's cap on `Access-Control-Max-Age`.
+pub const CHROMIUM_MAX_AGE: Duration = Duration::from_secs(7200);
+/// Firefox's cap on `Access-Control-Max-Age`.
+pub const FIREFOX_MAX_AGE: Duration = Duration::from_secs(86_400);
+/// How long a preflight answer is cached without `Access-Control-Max-Age` (Fetch).
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(5);
+
+/// A `fetch()` as a page makes it: from an origin, with a method, headers and a credentials mode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrowserRequest {
+    origin: String,
+    method: String,
+    headers: Vec<(String, Vec<u8>)>,
+    credentials: bool,
+}
+
+/// A passed preflight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PreflightPassed {
+    /// How long Chromium caches the answer.
+    pub max_age: Duration,
+}
+
+/// A response JavaScript may read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Readable {
+    exposed: Vec<String>,
+    all_exposed: bool,
+}
+
+impl Readable {
+    /// Whether `response.headers.get(name)` returns the header (if the response has it).
+    pub fn can_read_header(&self, name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        if lower == "set-cookie" || lower == "set-cookie2" {
+            return false;
+        }
+        self.all_exposed || is_safelisted_response_header(&lower) || self.exposed.contains(&lower)
+    }
+}
+
+/// Fetch, "normalize a method": only these six are uppercased.
+fn normalize_method(method: &str) -> String {
+    for m in ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"] {
+        if m.eq_ignore_ascii_case(method) {
+            return m.to_owned();
+        }
+    }
+    method.to_owned()
+}
+
+/// Fetch, "get, decode, and split" for a list header, reduced to tokens: `None` if an element is
+/// not a token (the browser then fails the preflight).
+fn parse_list(headers: &HeaderMap, name: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for line in headers.get_all(name) {
+        for item in line.as_bytes().split(|&b| b == b',') {
+            let item = item.trim_ascii();
+            if item.is_empty() {
+                continue;
+            }
+            if !item.iter().all(|&b| crate::header_names::is_tchar(b)) {
+                return None;
+            }
+            out.push(String::from_utf8_lossy(item).into_owned());
+        }
+    }
+    Some(out)
+}
+
+/// Fetch, "get a structured field"-style combination: all values joined with ", ".
+fn combined(headers: &HeaderMap, name: &str) -> Option<String> {
+    let values: Vec<String> =
+        headers.get_all(name).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
+    if values.is_empty() {
+        None
+    } else {
+        Some(values.join(", "))
+    }
+}
+
+impl BrowserRequest {
+    /// A request from the page origin `origin` (serialized, such as `https://app.example.com`)
+    /// with `method` as the page wrote it (normalized as Fetch does).
+    pub fn new(origin: impl Into<String>, method: &str) -> Self {
+        BrowserRequest {
+            origin: origin.into(),
+            method: normalize_method(method),
+            headers: Vec::new(),
+            credentials: false,
+        }
+    }
+
+    /// Adds a header the page sets.
+    pub fn header(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
+        self.headers.push((name.into(), value.as_ref().to_vec()));
+        self
+    }
+
+    /// `credentials: 'include'` (true) or `'omit'`/`'same-origin'` on a cross-origin request (false).
+    pub fn credentials(mut self, include: bool) -> Self {
+        self.credentials = include;
+        self
+    }
+
+    /// The page origin.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The method as the browser sends it.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The headers the page set.
+    pub fn headers(&self) -> &[(String, Vec<u8>)] {
+        &self.headers
+    }
+
+    /// Whether the request carries credentials.
+    pub fn includes_credentials(&self) -> bool {
+        self.credentials
+    }
+
+    /// Fetch, "CORS-unsafe request-header names".
+    pub fn unsafe_header_names(&self) -> Vec<String> {
+        unsafe_request_header_names(&self.headers)
+    }
+
+    /// Fetch, "main fetch": a preflight is needed for a method that is not CORS-safelisted, or for
+    /// a header that is not.
+    pub fn needs_preflight(&self) -> bool {
+        !matches!(self.method.as_str(), "GET" | "HEAD" | "POST") || !self.unsafe_header_names().is_empty()
+    }
+
+    /// The headers of the preflight the browser sends (Fetch, "CORS-preflight fetch", steps 1–4):
+    /// `Origin`, `Access-Control-Request-Method`, and the sorted lowercase unsafe names.
+    pub fn preflight_headers(&self) -> Vec<(String, String)> {
+        let mut h = vec![
+            ("origin".to_owned(), self.origin.clone()),
+            ("access-control-request-method".to_owned(), self.method.clone()),
+        ];
+        let names = self.unsafe_header_names();
+        if !names.is_empty() {
+            h.push(("access-control-request-headers".to_owned(), names.join(",")));
+        }
+        h
+    }
+
+    /// Fetch, "CORS check", on any response (`preflight` selects Chromium's wording).
+    fn cors_check(&self, headers: &HeaderMap, preflight: bool) -> Result<(), Blocked> {
+        let Some(origin) = combined(headers, "access-control-allow-origin") else {
+            return Err(Blocked::NoAllowOrigin { preflight });
+        };
+        if origin == "*" && !self.credentials {
+            return Ok(());
+        }
+        if origin == "*" {
+            return Err(Blocked::WildcardWithCredentials { preflight });
+        }
+        if origin != self.origin {
+            if headers.get_all("access-control-allow-origin").iter().count() > 1 || origin.contains(',') {
+                return Err(Blocked::MultipleAllowOrigins { value: origin, preflight });
+            }
+            return Err(Blocked::OriginMismatch { value: origin, preflight });
+        }
+        if !self.credentials {
+            return Ok(());
+        }
+        let value = combined(headers, "access-control-allow-credentials").unwrap_or_default();
+        if value == "true" {
+            Ok(())
+        } else {
+            Err(Blocked::CredentialsNotTrue { value, preflight })
+        }
+    }
+
+    /// Fetch, "CORS-preflight fetch", step 7: the checks on the preflight's answer.
+    pub fn check_preflight(&self, status: u16, headers: &HeaderMap) -> Result<PreflightPassed, Blocked> {
+        self.cors_check(headers, true)?;
+        if !(200..=299).contains(&status) {
+            return Err(Blocked::PreflightNotOk { status });
+        }
+        let methods = parse_list(headers, "access-control-allow-methods")
+            .ok_or(Blocked::UnparsableList { header: "Access-Control-Allow-Methods" })?;
+        let names = parse_list(headers, "access-control-allow-headers")
+            .ok_or(Blocked::UnparsableList { header: "Access-Control-Allow-Headers" })?;
+        let wildcard = |list: &[String]| !self.credentials && list.iter().any(|m| m == "*");
+        // Methods compare byte for byte; a safelisted method always passes.
+        let safelisted = matches!(self.method.as_str(), "GET" | "HEAD" | "POST");
+        if !safelisted && !methods.contains(&self.method) && !wildcard(&methods) {
+            return Err(Blocked::MethodNotAllowed { method: self.method.clone() });
+        }
+        let listed = |name: &str| names.iter().any(|n| n.eq_ignore_ascii_case(name));
+        let unsafe_names = self.unsafe_header_names();
+        // "CORS non-wildcard request-header name": authorization is never covered by `*`.
+        if self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization")) && !listed("authorization") {
+            return Err(Blocked::HeaderNotAllowed { header: "authorization".to_owned() });
+        }
+        for name in &unsafe_names {
+            if !listed(name) && !wildcard(&names) {
+                return Err(Blocked::HeaderNotAllowed { header: name.clone() });
+            }
+        }
+        let max_age = headers
+            .get("access-control-max-age")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map_or(DEFAULT_MAX_AGE, Duration::from_secs)
+            .min(CHROMIUM_MAX_AGE);
+        Ok(PreflightPassed { max_age })
+    }
+
+    /// Fetch, "CORS check" on the actual response, and what JavaScript may read of it
+    /// (Fetch, "CORS filtered response").
+    pub fn check_response(&self, headers: &HeaderMap) -> Result<Readable, Blocked> {
+        self.cors_check(headers, false)?;
+        let exposed = parse_list(headers, "access-control-expose-headers").unwrap_or_default();
+        let all_exposed = !self.credentials && exposed.iter().any(|h| h == "*");
+        Ok(Readable { exposed: exposed.iter().map(|h| h.to_ascii_lowercase()).collect(), all_exposed })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (n, v) in pairs {
+            h.append(*n, http::HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    // Fetch, "CORS check".
+    #[test]
+    fn cors_check() {
+        let r = BrowserRequest::new("https://a.example", "GET");
+        assert!(r.check_response(&map(&[("access-control-allow-origin", "*")])).is_ok());
+        assert!(r.check_response(&map(&[("access-control-allow-origin", "https://a.example")])).is_ok());
+        assert_eq!(r.check_response(&map(&[])), Err(Blocked::NoAllowOrigin { preflight: false }));
+        assert!(matches!(
+            r.check_response(&map(&[("access-control-allow-origin", "https://a.example/")])),
+            Err(Blocked::OriginMismatch { .. })
+        ));
+        assert!(matches!(
+            r.check_response(&map(&[
+                ("access-control-allow-origin", "https://a.example"),
+                ("access-control-allow-origin", "https://a.example")
+            ])),
+            Err(Blocked::MultipleAllowOrigins { .. })
+        ));
+        let c = r.clone().credentials(true);
+        assert_eq!(
+            c.check_response(&map(&[("access-control-allow-origin", "*")])),
+            Err(Blocked::WildcardWithCredentials { preflight: false })
+        );
+        assert!(matches!(
+            c.check_response(&map(&[("access-control-allow-origin", "https://a.example")])),
+            Err(Blocked::CredentialsNotTrue { .. })
+        ));
+        assert!(c
+            .check_response(&map(&[
+                ("access-control-allow-origin", "https://a.example"),
+                ("access-control-allow-credentials", "true")
+            ]))
+            .is_ok());
+        assert!(matches!(
+            c.check_response(&map(&[
+                ("access-control-allow-origin", "https://a.example"),
+                ("access-control-allow-credentials", "True")
+            ])),
+            Err(Blocked::CredentialsNotTrue { .. })
+        ));
+    }
+
+    // Fetch, "CORS-preflight fetch": method byte-exact; `*` only without credentials;
+    // authorization never under `*`; non-ok status fails.
+    #[test]
+    fn preflight_check() {
+        let ok = [("access-control-allow-origin", "https://a.example")];
+        let r = BrowserRequest::new("https://a.example", "patch");
+        assert_eq!(r.method(), "patch");
+        let mut h = map(&ok);
+        h.insert("access-control-allow-methods", http::HeaderValue::from_static("PATCH"));
+        assert_eq!(r.check_preflight(204, &h), Err(Blocked::MethodNotAllowed { method: "patch".into() }));
+        h.insert("access-control-allow-methods", http::HeaderValue::from_static("*"));
+        assert!(r.check_preflight(204, &h).is_ok());
+        assert_eq!(r.check_preflight(404, &h), Err(Blocked::PreflightNotOk { status: 404 }));
+        let auth = BrowserRequest::new("https://a.example", "GET").header("Authorization", "Bearer x");
+        let mut h = map(&ok);
+        h.insert("access-control-allow-headers", http::HeaderValue::from_static("*"));
+        assert_eq!(auth.check_preflight(204, &h), Err(Blocked::HeaderNotAllowed { header: "authorization".into() }));
+        h.insert("access-control-allow-headers", http::HeaderValue::from_static("*, Authorization"));
+        assert!(auth.check_preflight(204, &h).is_ok());
+    }
+
+    #[test]
+    fn max_age_defaults_and_clamps() {
+        let r = BrowserRequest::new("https://a.example", "PUT");
+        let mut h = map(&[("access-control-allow-origin", "*"), ("access-control-allow-methods", "PUT")]);
+        assert_eq!(r.check_preflight(200, &h).unwrap().max_age, DEFAULT_MAX_AGE);
+        h.insert("access-control-max-age", http::HeaderValue::from_static("86400"));
+        assert_eq!(r.check_preflight(200, &h).unwrap().max_age, CHROMIUM_MAX_AGE);
+    }
+
+    #[test]
+    fn readable_headers() {
+        let r = BrowserRequest::new("https://a.example", "GET");
+        let h = map(&[("access-control-allow-origin", "*"), ("access-control-expose-headers", "X-Total-Count")]);
+        let readable = r.check_response(&h).unwrap();
+        assert!(readable.can_read_header("x-total-count"));
+        assert!(readable.can_read_header("content-type"));
+        assert!(!readable.can_read_header("x-secret"));
+    }
+}

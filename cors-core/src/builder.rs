@@ -1,0 +1,388 @@
+//! Building a policy: every setting, validated at once by [`PolicyBuilder::build`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderValue, StatusCode};
+
+use crate::allow_methods::AllowMethods;
+use crate::allow_origin::{AllowOrigin, Predicate};
+use crate::error::{ConfigError, Problem, ProblemKind};
+use crate::expose_headers::expose_headers;
+use crate::origin::Origin;
+use crate::origin_rule::{parse_origin_rule, OriginRule};
+use crate::policy::{Inner, Policy};
+use crate::request_headers::AllowHeaders;
+
+/// The longest max-age accepted: Firefox's cap. Chromium caps at 7200 s; a longer value is
+/// honoured only up to each browser's cap.
+pub const MAX_AGE_LIMIT: Duration = Duration::from_secs(86_400);
+
+/// The status of a successful preflight answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PreflightStatus {
+    /// 204 No Content (the default).
+    #[default]
+    NoContent,
+    /// 200 OK, for old clients and proxies that mishandle 204.
+    Ok,
+}
+
+/// Builds a [`Policy`]. Nothing is allowed until at least one origin is; every mistake is reported
+/// at once by [`build`](Self::build).
+///
+/// ```
+/// use cors_core::Policy;
+/// let policy = Policy::builder()
+///     .allow_origin("https://app.example.com")
+///     .allow_origin("http://localhost:*")
+///     .allow_methods(["GET", "POST", "PATCH"])
+///     .allow_headers(["content-type"])
+///     .build()?;
+/// # Ok::<(), cors_core::ConfigError>(())
+/// ```
+#[derive(Clone)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct PolicyBuilder {
+    origins: Vec<String>,
+    predicates: Vec<Predicate>,
+    reflect_any: bool,
+    insecure_with_credentials: bool,
+    methods: Option<Vec<String>>,
+    headers: Vec<String>,
+    expose: Vec<String>,
+    credentials: bool,
+    max_age: Option<Duration>,
+    private_network: bool,
+    preflight_status: Result<PreflightStatus, u16>,
+    passthrough: bool,
+}
+
+impl Default for PolicyBuilder {
+    fn default() -> Self {
+        PolicyBuilder {
+            origins: Vec::new(),
+            predicates: Vec::new(),
+            reflect_any: false,
+            insecure_with_credentials: false,
+            methods: None,
+            headers: Vec::new(),
+            expose: Vec::new(),
+            credentials: false,
+            max_age: None,
+            private_network: false,
+            preflight_status: Ok(PreflightStatus::NoContent),
+            passthrough: false,
+        }
+    }
+}
+
+impl PolicyBuilder {
+    /// Allows one origin: `https://app.example.com`, a subdomain pattern `https://*.example.com`
+    /// (any depth, never the apex), a port wildcard `http://localhost:*`, `null`, or `*`.
+    pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origins.push(origin.into());
+        self
+    }
+
+    /// Allows several origins; see [`allow_origin`](Self::allow_origin).
+    pub fn allow_origins<I, S>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.origins.extend(origins.into_iter().map(Into::into));
+        self
+    }
+
+    /// Allows any origin with `*`. Incompatible with credentials (Fetch, "CORS check").
+    pub fn allow_any_origin(self) -> Self {
+        self.allow_origin("*")
+    }
+
+    /// Allows the opaque origin `null` (sandboxed iframes, `file:` pages). Anyone can produce it.
+    pub fn allow_null_origin(self) -> Self {
+        self.allow_origin("null")
+    }
+
+    /// Allows the origins for which `predicate` returns true, in addition to the listed ones. It sees
+    /// only well-formed origins, never `null`.
+    ///
+    /// ```
+    /// use cors_core::Policy;
+    /// let policy = Policy::builder()
+    ///     .allow_origin_predicate(|o| o.scheme() == "https" && o.host().ends_with(".preview.example.com"))
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = policy;
+    /// ```
+    pub fn allow_origin_predicate<F>(mut self, predicate: F) -> Self
+    where
+        F: Fn(&Origin<'_>) -> bool + Send + Sync + 'static,
+    {
+        self.predicates.push(Arc::new(predicate));
+        self
+    }
+
+    /// Echoes every origin, `null` included, even with credentials: any website can then act as
+    /// the user on this server. Only for closed test setups.
+    pub fn reflect_any_origin_dangerously(mut self) -> Self {
+        self.reflect_any = true;
+        self
+    }
+
+    /// Accepts plain-`http` origins other than loopback together with credentials. A network
+    /// attacker can forge such an origin; use only on networks you control.
+    pub fn allow_insecure_origins_with_credentials_dangerously(mut self) -> Self {
+        self.insecure_with_credentials = true;
+        self
+    }
+
+    /// The methods a preflight may ask for (case-sensitive). Default: GET, HEAD, POST.
+    pub fn allow_methods<I, S>(mut self, methods: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.methods.get_or_insert_with(Vec::new).extend(methods.into_iter().map(Into::into));
+        self
+    }
+
+    /// Any method. With credentials, the requested method is named in the answer.
+    pub fn allow_any_method(self) -> Self {
+        self.allow_methods(["*"])
+    }
+
+    /// The request headers a page may send (case-insensitive).
+    pub fn allow_headers<I, S>(mut self, headers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.headers.extend(headers.into_iter().map(Into::into));
+        self
+    }
+
+    /// Any request header except `authorization`, which `*` never covers (Fetch); list it too if
+    /// needed. With credentials, the requested headers are named in the answer.
+    pub fn allow_any_header(self) -> Self {
+        self.allow_headers(["*"])
+    }
+
+    /// Response headers the page's JavaScript may read, beyond the safelisted ones.
+    pub fn expose_headers<I, S>(mut self, headers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.expose.extend(headers.into_iter().map(Into::into));
+        self
+    }
+
+    /// Every response header (`*`). Incompatible with credentials.
+    pub fn expose_any_header(self) -> Self {
+        self.expose_headers(["*"])
+    }
+
+    /// Whether pages may send cookies and other credentials (`credentials: 'include'`).
+    pub fn allow_credentials(mut self, allow: bool) -> Self {
+        self.credentials = allow;
+        self
+    }
+
+    /// How long a browser may cache a preflight answer, in whole seconds, at most
+    /// [`MAX_AGE_LIMIT`]. Chromium caps it at 7200 s and Firefox at 86400 s; without it browsers
+    /// cache for 5 s.
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    /// Answers Private Network Access preflights (`Access-Control-Request-Private-Network: true`)
+    /// with `Access-Control-Allow-Private-Network: true`.
+    pub fn allow_private_network(mut self, allow: bool) -> Self {
+        self.private_network = allow;
+        self
+    }
+
+    /// The status of a preflight answer: 204 (default) or 200.
+    pub fn preflight_status(mut self, status: PreflightStatus) -> Self {
+        self.preflight_status = Ok(status);
+        self
+    }
+
+    pub(crate) fn preflight_status_code(mut self, code: u16) -> Self {
+        self.preflight_status = match code {
+            204 => Ok(PreflightStatus::NoContent),
+            200 => Ok(PreflightStatus::Ok),
+            other => Err(other),
+        };
+        self
+    }
+
+    /// Passes preflights to the handler instead of answering them; the policy's headers are added
+    /// to the handler's response.
+    pub fn preflight_passthrough(mut self, passthrough: bool) -> Self {
+        self.passthrough = passthrough;
+        self
+    }
+
+    /// Checks everything and builds the policy, or returns every mistake at once.
+    pub fn build(self) -> Result<Policy, ConfigError> {
+        let mut problems: Vec<Problem> = Vec::new();
+        let mut warnings: Vec<Problem> = Vec::new();
+        let mut rules: Vec<OriginRule> = Vec::new();
+        let mut rule_inputs: Vec<&str> = Vec::new();
+        for input in &self.origins {
+            match parse_origin_rule(input) {
+                Ok(rule) if rules.contains(&rule) => {
+                    warnings.push(Problem::new(
+                        ProblemKind::Duplicate,
+                        "allow_origins",
+                        input,
+                        "is listed twice",
+                        "remove the duplicate",
+                    ));
+                }
+                Ok(rule) => {
+                    rules.push(rule);
+                    rule_inputs.push(input);
+                }
+                Err(problem) => problems.push(problem),
+            }
+        }
+        let any = rules.contains(&OriginRule::Any);
+        if self.origins.is_empty() && self.predicates.is_empty() && !self.reflect_any {
+            problems.push(Problem::new(ProblemKind::NoOrigins, "allow_origins", "", "no origin is allowed, so every cross-origin request would be refused", "list the origins of your pages, such as \"https://app.example.com\" (or \"*\" for a public API without credentials)"));
+        }
+        if any && (rules.len() > 1 || !self.predicates.is_empty()) {
+            problems.push(Problem::new(
+                ProblemKind::WildcardWithOthers,
+                "allow_origins",
+                "*",
+                "is listed together with other origins, which it already covers",
+                "list either \"*\" or the origins",
+            ));
+        }
+        if self.credentials {
+            // Fetch, "CORS check": with credentials, `*` is never accepted as Allow-Origin.
+            if any {
+                problems.push(Problem::new(ProblemKind::WildcardWithCredentials, "allow_origins", "*", "cannot be used with allow_credentials: browsers refuse `Access-Control-Allow-Origin: *` on credentialed requests", "list the origins allowed to send credentials, or turn allow_credentials off"));
+            }
+            if self.expose.iter().any(|h| h == "*") {
+                problems.push(Problem::new(ProblemKind::WildcardWithCredentials, "expose_headers", "*", "cannot be used with allow_credentials: browsers read `*` as a header named \"*\" on credentialed requests", "list the headers to expose"));
+            }
+            if !self.insecure_with_credentials {
+                for (rule, input) in rules.iter().zip(&rule_inputs) {
+                    if rule.is_insecure() {
+                        problems.push(Problem::new(ProblemKind::InsecureOriginWithCredentials, "allow_origins", *input, "is plain http (not loopback) together with allow_credentials: anyone on the network path can forge it and act as the user", "use the https origin, or call allow_insecure_origins_with_credentials_dangerously() on a network you control"));
+                    }
+                }
+            }
+            if rules.contains(&OriginRule::Null) {
+                warnings.push(Problem::new(
+                    ProblemKind::NullOriginWithCredentials,
+                    "allow_origins",
+                    "null",
+                    "is allowed with credentials: any page can produce the null origin from a sandboxed iframe",
+                    "remove \"null\" unless you really need it",
+                ));
+            }
+        }
+        let methods = AllowMethods::new(self.methods.as_deref(), &mut problems, &mut warnings);
+        let headers = AllowHeaders::new(&self.headers, &mut problems, &mut warnings);
+        let expose = expose_headers(&self.expose, &mut problems, &mut warnings);
+        let max_age = match self.max_age {
+            None => None,
+            Some(d) if d > MAX_AGE_LIMIT => {
+                problems.push(Problem::new(
+                    ProblemKind::MaxAgeTooLong,
+                    "max_age",
+                    format!("{}", d.as_secs()),
+                    "is over 86400 seconds; browsers cap it (Chromium at 7200 s, Firefox at 86400 s)",
+                    "use at most 86400 (7200 is what Chromium honours)",
+                ));
+                None
+            }
+            Some(d) if d.subsec_nanos() != 0 => {
+                problems.push(Problem::new(
+                    ProblemKind::MaxAgeFraction,
+                    "max_age",
+                    format!("{d:?}"),
+                    "has a fraction of a second; Access-Control-Max-Age is whole seconds",
+                    format!("use {} seconds", d.as_secs()),
+                ));
+                None
+            }
+            Some(d) => Some(HeaderValue::from(d.as_secs())),
+        };
+        let preflight_status = match self.preflight_status {
+            Ok(PreflightStatus::NoContent) => StatusCode::NO_CONTENT,
+            Ok(PreflightStatus::Ok) => StatusCode::OK,
+            Err(code) => {
+                problems.push(Problem::new(
+                    ProblemKind::PreflightStatus,
+                    "preflight_status",
+                    code.to_string(),
+                    "is not a status for a successful preflight",
+                    "use 204 (the default) or 200",
+                ));
+                StatusCode::NO_CONTENT
+            }
+        };
+        if !problems.is_empty() {
+            return Err(ConfigError::new(problems));
+        }
+        for w in &warnings {
+            tracing::warn!(target: "cors", "CORS policy: {w}");
+        }
+        let (vary_preflight, vary_preflight_tokens): (HeaderValue, &'static [&'static str]) = if self.private_network {
+            (
+                HeaderValue::from_static("origin, access-control-request-method, access-control-request-headers, access-control-request-private-network"),
+                &["origin", "access-control-request-method", "access-control-request-headers", "access-control-request-private-network"],
+            )
+        } else {
+            (
+                HeaderValue::from_static("origin, access-control-request-method, access-control-request-headers"),
+                &["origin", "access-control-request-method", "access-control-request-headers"],
+            )
+        };
+        if let Some(m) = &max_age {
+            let _shared = m.clone();
+        }
+        let origins = AllowOrigin::new(rules, self.predicates, self.reflect_any);
+        let origin_dependent = !origins.any;
+        Ok(Policy {
+            inner: Arc::new(Inner {
+                origins,
+                methods,
+                headers,
+                expose,
+                credentials: self.credentials,
+                max_age,
+                private_network: self.private_network,
+                preflight_status,
+                passthrough: self.passthrough,
+                vary_preflight,
+                vary_preflight_tokens,
+                origin_dependent,
+                warnings,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for PolicyBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PolicyBuilder")
+            .field("allow_origins", &self.origins)
+            .field("predicates", &self.predicates.len())
+            .field("allow_methods", &self.methods)
+            .field("allow_headers", &self.headers)
+            .field("expose_headers", &self.expose)
+            .field("allow_credentials", &self.credentials)
+            .field("max_age", &self.max_age)
+            .finish_non_exhaustive()
+    }
+}

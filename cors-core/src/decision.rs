@@ -1,0 +1,213 @@
+//! What the policy decided for one request, and writing it into a response.
+
+use http::{HeaderValue, StatusCode};
+
+use crate::header_names::{
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, ACCESS_CONTROL_EXPOSE_HEADERS,
+    ACCESS_CONTROL_MAX_AGE, RESPONSE_HEADERS,
+};
+use crate::policy::{Inner, Policy};
+use crate::refusal::Refusal;
+use crate::request_headers::RequestedHeaders;
+use crate::response::{merge_vary, ResponseHeaders};
+
+const TRUE: HeaderValue = HeaderValue::from_static("true");
+const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("origin");
+
+/// The policy's decision for one request: what to do, and the refusal, if any.
+///
+/// A refused request is still answered normally: the answer simply lacks the headers that would let
+/// the browser hand the response to the page. The refusal is logged by the core at debug level.
+#[derive(Debug)]
+pub struct Decision<'a> {
+    pub(crate) action: Action<'a>,
+    pub(crate) refusal: Option<Refusal<'a>>,
+}
+
+impl<'a> Decision<'a> {
+    /// Why the request was refused, if it was.
+    pub fn refusal(&self) -> Option<&Refusal<'a>> {
+        self.refusal.as_ref()
+    }
+
+    /// What to do.
+    pub fn action(&self) -> &Action<'a> {
+        &self.action
+    }
+
+    /// What to do, by value.
+    pub fn into_action(self) -> Action<'a> {
+        self.action
+    }
+}
+
+/// What an adapter does with a request.
+#[derive(Debug)]
+pub enum Action<'a> {
+    /// A preflight: answer it now, without calling the handler, with
+    /// [`Preflight::status`] and [`Preflight::apply`] on an empty body.
+    Preflight(Preflight<'a>),
+    /// Call the handler, then [`Forward::apply`] to its response (error responses included).
+    /// Owned, so it can be kept across the handler's `.await`.
+    Forward(Forward),
+}
+
+/// How far a preflight answer goes: each stage adds the headers that passed, so a refused preflight
+/// carries exactly what lets the browser name the precise reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Stage {
+    /// The origin is refused: only `Vary`.
+    OriginRefused,
+    /// The request method is malformed: origin and credentials only.
+    OriginOnly,
+    /// The method is refused: origin, credentials and the allowed methods.
+    Methods,
+    /// A header (or private network access) is refused: also the allowed headers.
+    Headers,
+    /// Allowed: everything, including max-age.
+    All,
+}
+
+/// A preflight to answer now.
+#[derive(Debug)]
+pub struct Preflight<'a> {
+    pub(crate) inner: &'a Inner,
+    pub(crate) allow_origin: Option<HeaderValue>,
+    pub(crate) method: &'a [u8],
+    pub(crate) requested: RequestedHeaders<'a>,
+    pub(crate) private_network: bool,
+    pub(crate) stage: Stage,
+}
+
+impl Preflight<'_> {
+    /// The status of the answer: 204 by default, 200 if the policy says so. A refused preflight
+    /// gets the same ok status; its missing headers make the browser report the precise reason.
+    pub fn status(&self) -> StatusCode {
+        self.inner.preflight_status
+    }
+
+    /// Whether the policy allows the preflight.
+    pub fn is_allowed(&self) -> bool {
+        self.stage == Stage::All
+    }
+
+    /// Writes the answer's headers.
+    pub fn apply<H: ResponseHeaders + ?Sized>(&self, headers: &mut H) {
+        write_preflight(
+            self.inner,
+            self.allow_origin.as_ref(),
+            self.method,
+            self.requested.lines().iter().copied(),
+            self.private_network,
+            self.stage,
+            headers,
+        );
+    }
+}
+
+/// The parts of a passed-through preflight, owned.
+#[derive(Debug)]
+pub(crate) struct PreflightOwned {
+    pub(crate) method: Vec<u8>,
+    pub(crate) requested: Vec<Vec<u8>>,
+    pub(crate) private_network: bool,
+    pub(crate) stage: Stage,
+}
+
+/// The headers to add to the handler's response.
+#[derive(Debug)]
+pub struct Forward {
+    pub(crate) policy: Policy,
+    pub(crate) allow_origin: Option<HeaderValue>,
+    pub(crate) preflight: Option<Box<PreflightOwned>>,
+}
+
+impl Forward {
+    /// Whether the response will carry `Access-Control-Allow-Origin`.
+    pub fn is_allowed(&self) -> bool {
+        self.allow_origin.is_some()
+    }
+
+    /// Writes the policy's headers into the handler's response. The policy wins: whatever the
+    /// handler set under an `Access-Control-Allow-*`, `-Expose-Headers` or `-Max-Age` name is
+    /// removed first, so `Access-Control-Allow-Origin` is never sent twice. `Vary` is merged.
+    pub fn apply<H: ResponseHeaders + ?Sized>(&self, headers: &mut H) {
+        let inner = &*self.policy.inner;
+        for name in RESPONSE_HEADERS {
+            headers.remove_all(name);
+        }
+        if let Some(p) = &self.preflight {
+            let lines = p.requested.iter().map(Vec::as_slice);
+            write_preflight(inner, self.allow_origin.as_ref(), &p.method, lines, p.private_network, p.stage, headers);
+            return;
+        }
+        // Vary: the answer depends on the origin unless the policy is `*` without credentials;
+        // that holds for requests without Origin and refused ones too, so caches keep them apart.
+        if inner.origin_dependent {
+            merge_vary(headers, &["origin"], &VARY_ORIGIN);
+        }
+        if let Some(origin) = &self.allow_origin {
+            headers.append_value(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            if inner.credentials {
+                headers.append_value(ACCESS_CONTROL_ALLOW_CREDENTIALS, &TRUE);
+            }
+            if let Some(expose) = &inner.expose {
+                headers.append_value(ACCESS_CONTROL_EXPOSE_HEADERS, expose);
+            }
+        }
+    }
+}
+
+fn write_preflight<'r, H: ResponseHeaders + ?Sized>(
+    inner: &Inner,
+    allow_origin: Option<&HeaderValue>,
+    method: &[u8],
+    requested: impl Iterator<Item = &'r [u8]> + Clone,
+    private_network: bool,
+    stage: Stage,
+    headers: &mut H,
+) {
+    merge_vary(headers, inner.vary_preflight_tokens, &inner.vary_preflight);
+    let Some(origin) = allow_origin.filter(|_| stage > Stage::OriginRefused) else { return };
+    headers.append_value(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    if inner.credentials {
+        headers.append_value(ACCESS_CONTROL_ALLOW_CREDENTIALS, &TRUE);
+    }
+    if stage == Stage::OriginOnly {
+        return;
+    }
+    // Fetch, "CORS-preflight fetch": `*` counts as a wildcard only without credentials; with
+    // credentials the requested method itself is named.
+    if inner.methods.any && inner.credentials && stage > Stage::Methods {
+        if let Ok(v) = HeaderValue::from_bytes(method) {
+            headers.append_value(ACCESS_CONTROL_ALLOW_METHODS, &v);
+        }
+    } else if !inner.methods.header.is_empty() {
+        headers.append_value(ACCESS_CONTROL_ALLOW_METHODS, &inner.methods.header);
+    }
+    if stage == Stage::Methods {
+        return;
+    }
+    // Same rule for headers: with credentials, `*` is answered by naming the validated request headers.
+    if inner.headers.any && inner.credentials {
+        if stage == Stage::All {
+            for line in requested.filter(|l| !l.trim_ascii().is_empty()) {
+                if let Ok(v) = HeaderValue::from_bytes(line.trim_ascii()) {
+                    headers.append_value(ACCESS_CONTROL_ALLOW_HEADERS, &v);
+                }
+            }
+        }
+    } else if let Some(allowed) = &inner.headers.header {
+        headers.append_value(ACCESS_CONTROL_ALLOW_HEADERS, allowed);
+    }
+    if stage == Stage::Headers {
+        return;
+    }
+    if let Some(max_age) = &inner.max_age {
+        headers.append_value(ACCESS_CONTROL_MAX_AGE, max_age);
+    }
+    if private_network {
+        headers.append_value(ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, &TRUE);
+    }
+}

@@ -1,0 +1,114 @@
+//! The header names of the CORS protocol, and the Fetch standard's lists of names a page can
+//! never set or read.
+
+/// `Origin` (Fetch, "Origin header").
+pub const ORIGIN: &str = "origin";
+/// `Vary` (RFC 9110, section 12.5.5).
+pub const VARY: &str = "vary";
+/// `Access-Control-Request-Method` (Fetch, "HTTP requests").
+pub const ACCESS_CONTROL_REQUEST_METHOD: &str = "access-control-request-method";
+/// `Access-Control-Request-Headers` (Fetch, "HTTP requests").
+pub const ACCESS_CONTROL_REQUEST_HEADERS: &str = "access-control-request-headers";
+/// `Access-Control-Request-Private-Network` (Private Network Access draft).
+pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: &str = "access-control-request-private-network";
+/// `Access-Control-Allow-Origin` (Fetch, "HTTP responses").
+pub const ACCESS_CONTROL_ALLOW_ORIGIN: &str = "access-control-allow-origin";
+/// `Access-Control-Allow-Credentials` (Fetch, "HTTP responses").
+pub const ACCESS_CONTROL_ALLOW_CREDENTIALS: &str = "access-control-allow-credentials";
+/// `Access-Control-Allow-Methods` (Fetch, "HTTP responses").
+pub const ACCESS_CONTROL_ALLOW_METHODS: &str = "access-control-allow-methods";
+/// `Access-Control-Allow-Headers` (Fetch, "HTTP responses").
+pub const ACCESS_CONTROL_ALLOW_HEADERS: &str = "access-control-allow-headers";
+/// `Access-Control-Expose-Headers` (Fetch, "HTTP responses").
+pub const ACCESS_CONTROL_EXPOSE_HEADERS: &str = "access-control-expose-headers";
+/// `Access-Control-Max-Age` (Fetch, "HTTP responses").
+pub const ACCESS_CONTROL_MAX_AGE: &str = "access-control-max-age";
+/// `Access-Control-Allow-Private-Network` (Private Network Access draft).
+pub const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: &str = "access-control-allow-private-network";
+
+/// Every response header this library writes. The policy owns them: whatever a handler set under
+/// these names is removed before the policy's answer is added, so a response never carries two
+/// `Access-Control-Allow-Origin` values.
+pub const RESPONSE_HEADERS: [&str; 7] = [
+    ACCESS_CONTROL_ALLOW_ORIGIN,
+    ACCESS_CONTROL_ALLOW_CREDENTIALS,
+    ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_HEADERS,
+    ACCESS_CONTROL_EXPOSE_HEADERS,
+    ACCESS_CONTROL_MAX_AGE,
+    ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+];
+
+/// Fetch, "forbidden request-header": names a page cannot set, so allowing them is a mistake.
+const FORBIDDEN_REQUEST_HEADERS: [&str; 21] = [
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+
+/// Fetch, "forbidden request-header": the listed names and any name starting with `proxy-` or
+/// `sec-`. `name` must already be lowercase.
+pub fn is_forbidden_request_header(name: &str) -> bool {
+    FORBIDDEN_REQUEST_HEADERS.contains(&name) || name.starts_with("proxy-") || name.starts_with("sec-")
+}
+
+/// Fetch, "forbidden response-header name": `set-cookie` and `set-cookie2` are never exposed to a
+/// page. `name` must already be lowercase.
+pub fn is_forbidden_response_header(name: &str) -> bool {
+    name == "set-cookie" || name == "set-cookie2"
+}
+
+/// RFC 9110, section 5.6.2: `tchar`, the bytes of a token (header names, methods).
+pub(crate) fn is_tchar(b: u8) -> bool {
+    matches!(b,
+        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`'
+        | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+}
+
+/// A non-empty run of `tchar`.
+pub(crate) fn is_token(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Fetch, "forbidden request-header".
+    #[test]
+    fn forbidden_request_headers_include_prefixes() {
+        assert!(is_forbidden_request_header("cookie"));
+        assert!(is_forbidden_request_header("sec-fetch-mode"));
+        assert!(is_forbidden_request_header("proxy-authorization"));
+        assert!(!is_forbidden_request_header("authorization"));
+        assert!(!is_forbidden_request_header("x-requested-with"));
+    }
+
+    #[test]
+    fn tokens() {
+        assert!(is_token(b"PATCH"));
+        assert!(is_token(b"x-custom_1"));
+        assert!(!is_token(b""));
+        assert!(!is_token(b"x custom"));
+        assert!(!is_token(b"x:y"));
+        assert!(!is_token("é".as_bytes()));
+    }
+}

@@ -1,0 +1,68 @@
+//! # cors-core
+//!
+//! The CORS policy engine behind `cors-axum`, `cors-actix`, `cors-rocket` and `cors-warp`: the
+//! configuration and its validation, the decision for each request, and a model of the browser's
+//! side of the protocol. No framework and no async runtime; adapters only translate.
+//!
+//! The rules follow the WHATWG Fetch standard (sections "CORS protocol", "CORS check",
+//! "CORS-preflight fetch", "CORS-safelisted method", "CORS-safelisted request-header"); each is
+//! cited next to the code that implements it.
+//!
+//! ```
+//! use cors_core::{Action, Policy};
+//!
+//! let policy = Policy::builder()
+//!     .allow_origin("https://app.example.com")
+//!     .allow_credentials(true)
+//!     .build()
+//!     .expect("a valid policy");
+//!
+//! let request = http::Request::get("/data").header("origin", "https://app.example.com").body(()).unwrap();
+//! let Action::Forward(forward) = policy.decide(&request).into_action() else { unreachable!() };
+//! let mut response = http::Response::new("ok");
+//! forward.apply(response.headers_mut());
+//! assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
+//! assert_eq!(response.headers()["access-control-allow-credentials"], "true");
+//! assert_eq!(response.headers()["vary"], "origin");
+//! ```
+//!
+//! Configuration mistakes are all reported at once, each with its fix; see [`ConfigError`] and the
+//! catalogue in [`mistakes`].
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod allow_methods;
+mod allow_origin;
+pub mod browser;
+mod builder;
+#[cfg(feature = "serde")]
+mod config;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+mod decision;
+mod error;
+mod expose_headers;
+pub mod header_names;
+pub mod mistakes;
+mod origin;
+mod origin_rule;
+mod policy;
+mod punycode;
+mod refusal;
+mod request;
+mod request_headers;
+mod response;
+
+pub use builder::{PolicyBuilder, PreflightStatus, MAX_AGE_LIMIT};
+#[cfg(feature = "serde")]
+pub use config::PolicyConfig;
+pub use decision::{Action, Decision, Forward, Preflight};
+pub use error::{ConfigError, Problem, ProblemKind};
+pub use origin::{MalformedOrigin, Origin, MAX_ORIGIN_LEN};
+pub use policy::Policy;
+pub use refusal::{Refusal, Shown};
+pub use request::CorsRequest;
+pub use request_headers::{
+    MalformedHeaderList, MAX_REQUEST_HEADERS_LEN, MAX_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_NAMES,
+};
+pub use response::ResponseHeaders;

@@ -1,0 +1,1 @@
+//! The catalogue of configuration mistakes (filled below).

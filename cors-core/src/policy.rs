@@ -1,0 +1,213 @@
+//! A built policy: immutable, shared, every response header value precomputed.
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::{HeaderValue, StatusCode};
+
+use crate::allow_methods::AllowMethods;
+use crate::allow_origin::{AllowOrigin, OriginMatch};
+use crate::decision::{Action, Decision, Forward, Preflight, PreflightOwned, Stage};
+use crate::error::Problem;
+use crate::header_names::{
+    is_token, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+    ORIGIN,
+};
+use crate::refusal::{Refusal, Shown};
+use crate::request::CorsRequest;
+use crate::request_headers::{AllowHeaders, RequestedHeaders};
+use crate::PolicyBuilder;
+
+/// A CORS policy, checked and ready: immutable, `Send + Sync`, and cheap to clone (the
+/// configuration is shared). Build one with [`Policy::builder`] or from a
+/// [`PolicyConfig`](crate::PolicyConfig).
+///
+/// ```
+/// use std::time::Duration;
+/// use cors_core::Policy;
+///
+/// let policy = Policy::builder()
+///     .allow_origins(["https://app.example.com", "https://*.example.org"])
+///     .allow_methods(["GET", "POST", "PUT"])
+///     .allow_headers(["content-type", "authorization"])
+///     .expose_headers(["x-total-count"])
+///     .allow_credentials(true)
+///     .max_age(Duration::from_secs(600))
+///     .build()?;
+/// # Ok::<(), cors_core::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct Policy {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) origins: AllowOrigin,
+    pub(crate) methods: AllowMethods,
+    pub(crate) headers: AllowHeaders,
+    pub(crate) expose: Option<HeaderValue>,
+    pub(crate) credentials: bool,
+    pub(crate) max_age: Option<HeaderValue>,
+    pub(crate) private_network: bool,
+    pub(crate) preflight_status: StatusCode,
+    pub(crate) passthrough: bool,
+    /// `Vary` of a preflight answer.
+    pub(crate) vary_preflight: HeaderValue,
+    pub(crate) vary_preflight_tokens: &'static [&'static str],
+    /// Whether answers depend on the origin: false only for `*` without credentials.
+    pub(crate) origin_dependent: bool,
+    pub(crate) warnings: Vec<Problem>,
+}
+
+const WILDCARD: HeaderValue = HeaderValue::from_static("*");
+
+impl Policy {
+    /// Starts a policy. Nothing is allowed until origins are added.
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::default()
+    }
+
+    /// Non-fatal findings of [`PolicyBuilder::build`], such as duplicate entries. They are also
+    /// logged through `tracing` at warn level when the policy is built.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.inner.warnings
+    }
+
+    /// Whether the policy allows credentials.
+    pub fn allows_credentials(&self) -> bool {
+        self.inner.credentials
+    }
+
+    /// Decides what to do with a request. Linear in the size of the CORS headers, and allocation
+    /// free for `http::Request` with up to ten requested headers.
+    ///
+    /// Fetch, "CORS-preflight request": a preflight is an `OPTIONS` with `Origin` and
+    /// `Access-Control-Request-Method`; an `OPTIONS` without the latter is an ordinary request.
+    ///
+    /// ```
+    /// use cors_core::{Action, Policy};
+    /// let policy = Policy::builder().allow_origin("https://app.example.com").allow_methods(["PUT"]).build().unwrap();
+    /// let preflight = http::Request::options("/data")
+    ///     .header("origin", "https://app.example.com")
+    ///     .header("access-control-request-method", "PUT")
+    ///     .body(())
+    ///     .unwrap();
+    /// match policy.decide(&preflight).into_action() {
+    ///     Action::Preflight(answer) => {
+    ///         let mut response = http::Response::new(());
+    ///         *response.status_mut() = answer.status();
+    ///         answer.apply(response.headers_mut());
+    ///         assert_eq!(response.status(), 204);
+    ///         assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
+    ///         assert_eq!(response.headers()["access-control-allow-methods"], "PUT");
+    ///     }
+    ///     Action::Forward(_) => unreachable!("an OPTIONS with Origin and Access-Control-Request-Method is a preflight"),
+    /// }
+    /// ```
+    pub fn decide<'a, R: CorsRequest + ?Sized>(&'a self, request: &'a R) -> Decision<'a> {
+        let decision = self.decide_inner(request);
+        if let Some(refusal) = &decision.refusal {
+            tracing::debug!(target: "cors", method = %Shown(request.method()), "CORS request refused: {refusal}");
+        }
+        decision
+    }
+
+    fn decide_inner<'a, R: CorsRequest + ?Sized>(&'a self, request: &'a R) -> Decision<'a> {
+        let inner = &*self.inner;
+        let mut origin: Option<&'a [u8]> = None;
+        let mut origins = 0usize;
+        request.for_each_header(ORIGIN, &mut |v| {
+            origins += 1;
+            origin.get_or_insert(v);
+        });
+        let mut acrm: Option<&'a [u8]> = None;
+        let mut acrm_count = 0usize;
+        if origins > 0 && request.method() == b"OPTIONS" {
+            request.for_each_header(ACCESS_CONTROL_REQUEST_METHOD, &mut |v| {
+                acrm_count += 1;
+                acrm.get_or_insert(v);
+            });
+        }
+        // Fetch, "CORS check": the answer is `*`, or the request's origin byte for byte.
+        let (allow_origin, refusal) = match origin {
+            None => (inner.origins.any.then_some(WILDCARD), None),
+            Some(_) if inner.origins.any => (Some(WILDCARD), None),
+            Some(_) if origins > 1 => (None, Some(Refusal::MultipleOrigins)),
+            Some(value) => match inner.origins.check(value) {
+                OriginMatch::Value(v) => (Some(v.clone()), None),
+                OriginMatch::Echo => (request.origin_value(), None),
+                OriginMatch::Refused => {
+                    (None, Some(Refusal::OriginNotAllowed { origin: Shown(value), allowed: &inner.origins.display }))
+                }
+                OriginMatch::Malformed(why) => (None, Some(Refusal::MalformedOrigin { origin: Shown(value), why })),
+            },
+        };
+        let Some(method) = acrm else {
+            let forward = Forward { policy: self.clone(), allow_origin, preflight: None };
+            return Decision { action: Action::Forward(forward), refusal };
+        };
+        let mut requested = RequestedHeaders::new();
+        request.for_each_header(ACCESS_CONTROL_REQUEST_HEADERS, &mut |v| requested.push(v));
+        let mut private_network = false;
+        request.for_each_header(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, &mut |v| private_network |= v == b"true");
+
+        let (stage, refusal) = if refusal.is_some() {
+            (Stage::OriginRefused, refusal)
+        } else if acrm_count != 1 || !is_token(method) {
+            (Stage::OriginOnly, Some(Refusal::MalformedRequestMethod))
+        } else if !inner.methods.allows(method) {
+            // Fetch, "CORS-preflight fetch": the method must be listed byte for byte.
+            let refusal = Refusal::MethodNotAllowed {
+                method: Shown(method),
+                allowed: &inner.methods.display,
+                other_case: inner.methods.lists_in_other_case(method),
+            };
+            (Stage::Methods, Some(refusal))
+        } else if let Err(e) = requested.check_size() {
+            (Stage::Methods, Some(Refusal::MalformedRequestHeaders(e)))
+        } else if let Some(header) = inner.headers.first_refused(&requested) {
+            // Fetch, "CORS-preflight fetch": every requested name listed, or covered by `*`.
+            (Stage::Headers, Some(Refusal::HeaderNotAllowed { header: Shown(header), allowed: &inner.headers.display }))
+        } else if private_network && !inner.private_network {
+            (Stage::Headers, Some(Refusal::PrivateNetworkNotAllowed))
+        } else {
+            (Stage::All, None)
+        };
+        let private_network = private_network && inner.private_network;
+        if inner.passthrough {
+            let owned = PreflightOwned {
+                method: method.to_vec(),
+                requested: requested.lines().iter().map(|l| l.to_vec()).collect(),
+                private_network,
+                stage,
+            };
+            let forward = Forward { policy: self.clone(), allow_origin, preflight: Some(Box::new(owned)) };
+            return Decision { action: Action::Forward(forward), refusal };
+        }
+        let preflight = Preflight { inner, allow_origin, method, requested, private_network, stage };
+        Decision { action: Action::Preflight(preflight), refusal }
+    }
+}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &*self.inner;
+        f.debug_struct("Policy")
+            .field("allow_origins", &i.origins.display)
+            .field("allow_methods", &i.methods.display)
+            .field("allow_headers", &i.headers.display)
+            .field("expose_headers", &i.expose)
+            .field("allow_credentials", &i.credentials)
+            .field("max_age", &i.max_age)
+            .field("allow_private_network", &i.private_network)
+            .field("preflight_status", &i.preflight_status)
+            .field("preflight_passthrough", &i.passthrough)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Policy { .. }")
+    }
+}
