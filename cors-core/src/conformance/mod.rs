@@ -1,1 +1,60 @@
-//! placeholder
+//! The shared conformance suite: cases as data (TOML files in `cors-core/conformance/`), the
+//! judge (the [browser model](crate::browser) plus what a correct server must do that a browser does
+//! not check), and an in-process runner that an adapter drives through its framework's test client.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use cors_core::conformance::{run_in_process, RawRequest, RawResponse};
+//! let report = run_in_process(|policy, request: RawRequest| async move {
+//!     // build the framework's app with `policy`, send `request`, convert the response
+//!     # let _ = (policy, request);
+//!     RawResponse { status: 200, headers: vec![], body: b"ok".to_vec() }
+//! })
+//! .await;
+//! report.assert_passed();
+//! # }
+//! ```
+
+mod case;
+mod judge;
+mod raw;
+mod report;
+
+use std::future::Future;
+
+pub use case::{cases, policies, BrowserExpectation, Case, Expected, Level, Outcome};
+pub use judge::judge;
+pub use raw::{RawRequest, RawResponse};
+pub use report::{CaseResult, Report};
+
+use crate::Policy;
+
+/// Runs every case: for each, builds the case's policy and hands it with the raw request to `call`,
+/// which answers through the adapter under test; then judges the answer. Cases with
+/// `follow_up` also send a plain `GET /data` afterwards and expect it served.
+pub async fn run_in_process<F, Fut>(mut call: F) -> Report
+where
+    F: FnMut(Policy, RawRequest) -> Fut,
+    Fut: Future<Output = RawResponse>,
+{
+    let mut results = Vec::new();
+    for case in cases() {
+        let policy = match case.policy_config().clone().build() {
+            Ok(p) => p,
+            Err(e) => {
+                results.push(CaseResult::new(&case, vec![format!("the case's policy does not build: {e}")], None));
+                continue;
+            }
+        };
+        let response = call(policy.clone(), case.request.clone()).await;
+        let mut failures = judge(&case, &response);
+        if case.follow_up {
+            let next = call(policy, RawRequest::follow_up()).await;
+            if next.status != 200 {
+                failures.push(format!("the next request after this one was answered {} instead of 200", next.status));
+            }
+        }
+        results.push(CaseResult::new(&case, failures, Some(response)));
+    }
+    Report::new(results)
+}

@@ -1,0 +1,250 @@
+//! The cases, as data: `cors-core/conformance/policies.toml` names the policies, and every other
+//! file there holds `[[case]]` entries. Loaded once, in file order.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::raw::RawRequest;
+use crate::PolicyConfig;
+
+const POLICIES: &str = include_str!("../../conformance/policies.toml");
+const FILES: [(&str, &str); 6] = [
+    ("origins.toml", include_str!("../../conformance/origins.toml")),
+    ("lookalikes.toml", include_str!("../../conformance/lookalikes.toml")),
+    ("simple.toml", include_str!("../../conformance/simple.toml")),
+    ("preflight.toml", include_str!("../../conformance/preflight.toml")),
+    ("errors.toml", include_str!("../../conformance/errors.toml")),
+    ("hostile.toml", include_str!("../../conformance/hostile.toml")),
+];
+
+/// How binding a case is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Required by the Fetch standard or by security.
+    Must,
+    /// Good practice.
+    Should,
+}
+
+/// What the browser does with the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// JavaScript gets the response (or the preflight passes).
+    Allowed,
+    /// The browser blocks it.
+    Blocked,
+}
+
+/// How the browser model must judge the answer.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrowserExpectation {
+    /// The request's credentials mode is `include`.
+    #[serde(default)]
+    pub credentials: bool,
+    /// Allowed or blocked.
+    pub outcome: Outcome,
+    /// Response headers JavaScript reads, with their values.
+    #[serde(default)]
+    pub reads: Vec<(String, String)>,
+    /// Response headers JavaScript must not be able to read.
+    #[serde(default)]
+    pub hidden: Vec<String>,
+    /// Text Chromium's console message contains when blocked.
+    #[serde(default)]
+    pub console: Option<String>,
+}
+
+/// What a correct server sends back, beyond what the browser checks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expected {
+    /// The exact status.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// The exact body.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// The exact `Access-Control-Allow-Origin`.
+    #[serde(default)]
+    pub allow_origin: Option<String>,
+    /// Every listed token must be in `Vary`.
+    #[serde(default)]
+    pub vary: Vec<String>,
+    /// Headers that must be present with exactly this (combined) value.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// Headers that must be absent.
+    #[serde(default)]
+    pub absent: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum HeaderDef {
+    Plain(String, String),
+    Repeated(String, String, usize),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseDef {
+    name: String,
+    level: Level,
+    policy: String,
+    about: String,
+    method: String,
+    #[serde(default = "default_path")]
+    path: String,
+    #[serde(default)]
+    headers: Vec<HeaderDef>,
+    #[serde(default)]
+    copies: Option<(String, String, usize)>,
+    #[serde(default)]
+    follow_up: bool,
+    #[serde(default)]
+    expect: Expected,
+    #[serde(default)]
+    browser: Option<BrowserExpectation>,
+}
+
+fn default_path() -> String {
+    "/data".to_owned()
+}
+
+#[derive(Debug, Deserialize)]
+struct CaseFile {
+    case: Vec<CaseDef>,
+}
+
+/// One conformance case.
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// Unique name, for `--case`.
+    pub name: String,
+    /// The file it comes from.
+    pub file: &'static str,
+    /// Must or should.
+    pub level: Level,
+    /// The name of its policy in `policies.toml`.
+    pub policy_name: String,
+    policy: PolicyConfig,
+    /// What it checks, in words.
+    pub about: String,
+    /// The request, as bytes.
+    pub request: RawRequest,
+    /// Send a plain `GET /data` afterwards and expect it served.
+    pub follow_up: bool,
+    /// What the server must send.
+    pub expect: Expected,
+    /// How the browser model must judge it.
+    pub browser: Option<BrowserExpectation>,
+}
+
+impl Case {
+    /// The case's policy.
+    pub fn policy_config(&self) -> &PolicyConfig {
+        &self.policy
+    }
+
+    /// Whether the request is a preflight (Fetch: `OPTIONS` with `Origin` and
+    /// `Access-Control-Request-Method`).
+    pub fn is_preflight(&self) -> bool {
+        let has = |n: &str| self.request.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
+        self.request.method == "OPTIONS" && has("origin") && has("access-control-request-method")
+    }
+}
+
+/// Decodes `\xNN` escapes, so a case can hold bytes that are not UTF-8.
+fn decode(value: &str) -> Vec<u8> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'x') && i + 3 < bytes.len() {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 2..i + 4]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 4;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+/// The named policies of the suite.
+pub fn policies() -> BTreeMap<String, PolicyConfig> {
+    // The suite's own data: a parse error is a bug in this crate, caught by its tests.
+    toml::from_str(POLICIES).unwrap_or_else(|e| panic!("conformance/policies.toml: {e}"))
+}
+
+/// Every case, in file order.
+pub fn cases() -> Vec<Case> {
+    let policies = policies();
+    let mut out = Vec::new();
+    for (file, text) in FILES {
+        let parsed: CaseFile = toml::from_str(text).unwrap_or_else(|e| panic!("conformance/{file}: {e}"));
+        for def in parsed.case {
+            let policy = policies
+                .get(&def.policy)
+                .unwrap_or_else(|| panic!("conformance/{file}: case {} names unknown policy {}", def.name, def.policy))
+                .clone();
+            let mut headers: Vec<(String, Vec<u8>)> = def
+                .headers
+                .into_iter()
+                .map(|h| match h {
+                    HeaderDef::Plain(n, v) => (n, decode(&v)),
+                    HeaderDef::Repeated(n, v, times) => (n, decode(&v).repeat(times)),
+                })
+                .collect();
+            if let Some((name, value, count)) = def.copies {
+                headers.extend(std::iter::repeat_n((name, decode(&value)), count));
+            }
+            out.push(Case {
+                name: def.name,
+                file,
+                level: def.level,
+                policy_name: def.policy,
+                policy,
+                about: def.about,
+                request: RawRequest { method: def.method, path: def.path, headers },
+                follow_up: def.follow_up,
+                expect: def.expect,
+                browser: def.browser,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_decode_to_bytes() {
+        assert_eq!(decode("a\\xffb"), b"a\xffb");
+        assert_eq!(decode("\\x0d\\x0a"), b"\r\n");
+        assert_eq!(decode("\\xzz"), b"\\xzz");
+    }
+
+    #[test]
+    fn cases_load_and_names_are_unique() {
+        let all = cases();
+        assert!(all.len() >= 60, "only {} cases", all.len());
+        let mut names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len(), "duplicate case names");
+        for (name, config) in policies() {
+            assert!(config.build().is_ok(), "policy {name} does not build");
+        }
+    }
+}
