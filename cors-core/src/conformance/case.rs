@@ -106,6 +106,8 @@ struct CaseDef {
     #[serde(default)]
     follow_up: bool,
     #[serde(default)]
+    oversized: bool,
+    #[serde(default)]
     expect: Expected,
     #[serde(default)]
     browser: Option<BrowserExpectation>,
@@ -138,6 +140,8 @@ pub struct Case {
     pub request: RawRequest,
     /// Send a plain `GET /data` afterwards and expect it served.
     pub follow_up: bool,
+    /// The request may exceed a framework's own header limits: a 400, 413 or 431 answer passes.
+    pub oversized: bool,
     /// What the server must send.
     pub expect: Expected,
     /// How the browser model must judge it.
@@ -215,6 +219,7 @@ pub fn cases() -> Vec<Case> {
                 about: def.about,
                 request: RawRequest { method: def.method, path: def.path, headers },
                 follow_up: def.follow_up,
+                oversized: def.oversized,
                 expect: def.expect,
                 browser: def.browser,
             });

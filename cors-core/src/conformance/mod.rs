@@ -19,6 +19,7 @@ mod case;
 mod judge;
 mod raw;
 mod report;
+mod server;
 
 use std::future::Future;
 
@@ -26,6 +27,7 @@ pub use case::{cases, policies, BrowserExpectation, Case, Expected, Level, Outco
 pub use judge::judge;
 pub use raw::{RawRequest, RawResponse};
 pub use report::{CaseResult, Report};
+pub use server::{load_policy, ServerArgs};
 
 use crate::Policy;
 

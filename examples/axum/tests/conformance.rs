@@ -1,0 +1,18 @@
+//! The shared conformance suite, in process, through tower's `oneshot`.
+
+use cors_core::conformance::{run_in_process, RawResponse};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+#[tokio::test]
+async fn every_conformance_case_passes_in_process() {
+    let report = run_in_process(|policy, raw| async move {
+        let request = raw.to_http().map(axum::body::Body::from);
+        let response = example_axum::app(policy).oneshot(request).await.expect("axum's router is infallible");
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+        RawResponse::from_http(&parts, bytes)
+    })
+    .await;
+    report.assert_passed();
+}
