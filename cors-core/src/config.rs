@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{ConfigError, Policy, PolicyBuilder};
 
@@ -24,7 +24,7 @@ use crate::{ConfigError, Policy, PolicyBuilder};
 /// assert!(policy.allows_credentials());
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyConfig {
     /// Origins, patterns (`https://*.example.org`, `http://localhost:*`), `"null"`, or `["*"]`.

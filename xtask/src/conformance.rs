@@ -1,0 +1,190 @@
+//! `cargo xtask conformance`: every case against every adapter's conformance server over real
+//! TCP, as a matrix of case by adapter.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use cors_core::conformance::{cases, judge, policies, Case, Level, RawRequest};
+
+use crate::adapters::{self, Adapter};
+use crate::raw_http;
+use crate::server::Server;
+use crate::term;
+
+/// Command-line options.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub adapter: Option<String>,
+    pub case: Option<String>,
+    pub json: Option<PathBuf>,
+    pub strict: bool,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Options, String> {
+        let mut o = Options::default();
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let mut value = || it.next().cloned().ok_or(format!("{arg} needs a value"));
+            match arg.as_str() {
+                "--adapter" => o.adapter = Some(value()?),
+                "--case" => o.case = Some(value()?),
+                "--json" => o.json = Some(PathBuf::from(value()?)),
+                "--strict" => o.strict = true,
+                other => return Err(format!("unknown option {other:?}")),
+            }
+        }
+        Ok(o)
+    }
+}
+
+struct Outcome {
+    case: String,
+    level: Level,
+    adapter: &'static str,
+    failures: Vec<String>,
+    detail: String,
+}
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs one case against a running server: the request, then the follow-up if the case asks.
+fn run_case(case: &Case, port: u16) -> (Vec<String>, String) {
+    let started = Instant::now();
+    match raw_http::send(port, &case.request, TIMEOUT) {
+        Ok(response) => {
+            let mut failures = judge(case, &response);
+            let elapsed = started.elapsed();
+            if case.follow_up {
+                match raw_http::send(port, &RawRequest::follow_up(), TIMEOUT) {
+                    Ok(next) if next.status == 200 => {}
+                    Ok(next) => failures.push(format!("the next request was answered {}", next.status)),
+                    Err(e) => failures.push(format!("the next request failed: {e}")),
+                }
+            }
+            if case.oversized && elapsed > Duration::from_secs(2) {
+                failures.push(format!("answered in {elapsed:?}: oversized input must be dealt with quickly"));
+            }
+            (failures, format!("  request:\n{:?}  response:\n{response:?}", case.request))
+        }
+        Err(e) => (vec![format!("no answer: {e}")], format!("  request:\n{:?}", case.request)),
+    }
+}
+
+pub fn run(options: &Options) -> Result<bool, String> {
+    let selected: Vec<Case> = cases()
+        .into_iter()
+        .filter(|c| options.case.as_deref().is_none_or(|p| c.name.contains(p)))
+        .collect();
+    if selected.is_empty() {
+        return Err(format!("no case matches {:?}", options.case));
+    }
+    let adapters = adapters::select(options.adapter.as_deref())?;
+    term::progress(&format!("building {} conformance server(s)…", adapters.len()));
+    eprintln!("building the conformance servers of {}", adapters.iter().map(|a| a.name).collect::<Vec<_>>().join(", "));
+    adapters::build(&adapters, false)?;
+
+    let configs = write_policies()?;
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    for adapter in &adapters {
+        outcomes.extend(run_adapter(adapter, &selected, &configs)?);
+    }
+    term::progress_done();
+    print_matrix(&selected, &adapters, &outcomes);
+    for o in outcomes.iter().filter(|o| !o.failures.is_empty()) {
+        println!("\n{} {} on {} ({:?})", term::fail(), o.case, o.adapter, o.level);
+        for f in &o.failures {
+            println!("  - {f}");
+        }
+        print!("{}", o.detail);
+    }
+    let failed = outcomes.iter().filter(|o| !o.failures.is_empty()).count();
+    let passed = outcomes.len() - failed;
+    if let Some(path) = &options.json {
+        write_json(path, &outcomes)?;
+    }
+    println!("\n{passed} passed, {failed} failed");
+    let blocking = outcomes.iter().any(|o| !o.failures.is_empty() && (o.level == Level::Must || options.strict));
+    Ok(!blocking)
+}
+
+/// Writes each named policy to `target/xtask/policies/<name>.toml` for the servers' `--config`.
+fn write_policies() -> Result<BTreeMap<String, PathBuf>, String> {
+    let dir = adapters::workspace_root().join("target").join("xtask").join("policies");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut out = BTreeMap::new();
+    for (name, config) in policies() {
+        let path = dir.join(format!("{name}.toml"));
+        let text = toml::to_string(&config).map_err(|e| format!("policy {name}: {e}"))?;
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        out.insert(name, path);
+    }
+    Ok(out)
+}
+
+fn run_adapter(adapter: &Adapter, cases: &[Case], configs: &BTreeMap<String, PathBuf>) -> Result<Vec<Outcome>, String> {
+    let binary = adapters::binary(adapter, false);
+    let mut by_policy: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
+    for c in cases {
+        by_policy.entry(c.policy_name.as_str()).or_default().push(c);
+    }
+    let mut outcomes = Vec::new();
+    let mut done = 0;
+    for (policy, group) in by_policy {
+        let config = configs.get(policy).ok_or_else(|| format!("no policy {policy}"))?;
+        let mut server = Server::start(&binary, config)?;
+        for case in group {
+            done += 1;
+            term::progress(&format!("{}: {done}/{} {}", adapter.name, cases.len(), case.name));
+            let (mut failures, detail) = run_case(case, server.port);
+            if !server.is_running() {
+                failures.push("the server process died".to_owned());
+                server = Server::start(&binary, config)?;
+            }
+            outcomes.push(Outcome { case: case.name.clone(), level: case.level, adapter: adapter.name, failures, detail });
+        }
+    }
+    Ok(outcomes)
+}
+
+fn print_matrix(cases: &[Case], adapters: &[Adapter], outcomes: &[Outcome]) {
+    let width = cases.iter().map(|c| c.name.len()).max().unwrap_or(4).max(4);
+    print!("{:width$}  level ", "case");
+    for a in adapters {
+        print!(" {:>7}", a.name);
+    }
+    println!();
+    for c in cases {
+        let level = if c.level == Level::Must { "must  " } else { "should" };
+        print!("{:width$}  {level}", c.name);
+        for a in adapters {
+            let cell = outcomes.iter().find(|o| o.case == c.name && o.adapter == a.name);
+            let text = match cell {
+                Some(o) if o.failures.is_empty() => term::pass(),
+                Some(_) => term::fail(),
+                None => "-".to_owned(),
+            };
+            // Pad by the visible width (colour codes are invisible).
+            print!(" {}{text}", " ".repeat(7 - 4));
+        }
+        println!();
+    }
+}
+
+fn write_json(path: &PathBuf, outcomes: &[Outcome]) -> Result<(), String> {
+    let items: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "case": o.case,
+                "adapter": o.adapter,
+                "level": if o.level == Level::Must { "must" } else { "should" },
+                "passed": o.failures.is_empty(),
+                "failures": o.failures,
+            })
+        })
+        .collect();
+    let text = serde_json::to_string_pretty(&items).map_err(|e| e.to_string())?;
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
