@@ -212,6 +212,7 @@ impl PolicyBuilder {
         self
     }
 
+    #[cfg(feature = "serde")]
     pub(crate) fn preflight_status_code(mut self, code: u16) -> Self {
         self.preflight_status = match code {
             204 => Ok(PreflightStatus::NoContent),
