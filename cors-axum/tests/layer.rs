@@ -1,5 +1,6 @@
 //! The layer through axum's public API: preflights without the inner service, headers on every
 //! inner response, nesting, and plain tower services.
+#![allow(clippy::unwrap_used)] // test setup: a failure here is a broken test, not input
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};

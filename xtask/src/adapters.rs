@@ -61,6 +61,7 @@ pub fn build(adapters: &[Adapter], release: bool) -> Result<(), String> {
 
 /// The path of an adapter's built conformance server.
 pub fn binary(adapter: &Adapter, release: bool) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
     target.join(if release { "release" } else { "debug" }).join(adapter.bin)
 }

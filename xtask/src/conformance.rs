@@ -73,10 +73,8 @@ fn run_case(case: &Case, port: u16) -> (Vec<String>, String) {
 }
 
 pub fn run(options: &Options) -> Result<bool, String> {
-    let selected: Vec<Case> = cases()
-        .into_iter()
-        .filter(|c| options.case.as_deref().is_none_or(|p| c.name.contains(p)))
-        .collect();
+    let selected: Vec<Case> =
+        cases().into_iter().filter(|c| options.case.as_deref().is_none_or(|p| c.name.contains(p))).collect();
     if selected.is_empty() {
         return Err(format!("no case matches {:?}", options.case));
     }
@@ -142,7 +140,13 @@ fn run_adapter(adapter: &Adapter, cases: &[Case], configs: &BTreeMap<String, Pat
                 failures.push("the server process died".to_owned());
                 server = Server::start(&binary, config)?;
             }
-            outcomes.push(Outcome { case: case.name.clone(), level: case.level, adapter: adapter.name, failures, detail });
+            outcomes.push(Outcome {
+                case: case.name.clone(),
+                level: case.level,
+                adapter: adapter.name,
+                failures,
+                detail,
+            });
         }
     }
     Ok(outcomes)

@@ -13,7 +13,9 @@ pub fn send(port: u16, request: &RawRequest, timeout: Duration) -> Result<RawRes
     stream.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
     stream.set_write_timeout(Some(timeout)).map_err(|e| e.to_string())?;
     let mut bytes = Vec::with_capacity(512);
-    bytes.extend_from_slice(format!("{} {} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\n", request.method, request.path).as_bytes());
+    bytes.extend_from_slice(
+        format!("{} {} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\n", request.method, request.path).as_bytes(),
+    );
     for (name, value) in &request.headers {
         bytes.extend_from_slice(name.as_bytes());
         bytes.extend_from_slice(b": ");
@@ -79,7 +81,8 @@ fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
     loop {
         let line_end = find(data, b"\r\n").ok_or("truncated chunk size")?;
         let size_text = String::from_utf8_lossy(&data[..line_end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16).map_err(|_| "bad chunk size")?;
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+            .map_err(|_| "bad chunk size")?;
         data = &data[line_end + 2..];
         if size == 0 {
             return Ok(out);
@@ -98,7 +101,9 @@ mod tests {
         let r = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nVary: origin\r\n\r\nok", false).unwrap();
         assert_eq!((r.status, r.body.as_slice()), (200, &b"ok"[..]));
         assert_eq!(r.headers[1], ("vary".to_owned(), b"origin".to_vec()));
-        let r = parse(b"HTTP/1.1 500 Internal\r\ntransfer-encoding: chunked\r\n\r\n2\r\nbo\r\n2\r\nom\r\n0\r\n\r\n", false).unwrap();
+        let r =
+            parse(b"HTTP/1.1 500 Internal\r\ntransfer-encoding: chunked\r\n\r\n2\r\nbo\r\n2\r\nom\r\n0\r\n\r\n", false)
+                .unwrap();
         assert_eq!(r.body, b"boom");
         assert!(parse(b"", false).is_err());
     }
