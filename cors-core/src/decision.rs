@@ -92,8 +92,12 @@ impl Preflight<'_> {
         self.stage == Stage::All
     }
 
-    /// Writes the answer's headers.
+    /// Writes the answer's headers. Any `Access-Control-*` response header already present (say,
+    /// from a handler whose response an adapter turns into the preflight answer) is removed first.
     pub fn apply<H: ResponseHeaders + ?Sized>(&self, headers: &mut H) {
+        for name in RESPONSE_HEADERS {
+            headers.remove_all(name);
+        }
         write_preflight(
             self.inner,
             self.allow_origin.as_ref(),

@@ -58,6 +58,8 @@ pub use builder::{PolicyBuilder, PreflightStatus, MAX_AGE_LIMIT};
 pub use config::PolicyConfig;
 pub use decision::{Action, Decision, Forward, Preflight};
 pub use error::{ConfigError, Problem, ProblemKind};
+/// The `http` crate the core speaks (header values, status codes), re-exported for adapters.
+pub use http;
 pub use origin::{MalformedOrigin, Origin, MAX_ORIGIN_LEN};
 pub use policy::Policy;
 pub use refusal::{Refusal, Shown};

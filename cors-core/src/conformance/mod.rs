@@ -48,7 +48,12 @@ where
                 continue;
             }
         };
-        let response = call(policy.clone(), case.request.clone()).await;
+        let mut response = call(policy.clone(), case.request.clone()).await;
+        // On the wire a HEAD answer has no body whatever the handler wrote; in process, some
+        // frameworks leave that to the HTTP server.
+        if case.request.method == "HEAD" {
+            response.body.clear();
+        }
         let mut failures = judge(&case, &response);
         if case.follow_up {
             let next = call(policy, RawRequest::follow_up()).await;

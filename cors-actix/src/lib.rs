@@ -1,0 +1,231 @@
+//! # cors-actix
+//!
+//! CORS for actix-web 4: a middleware over a [`cors_core::Policy`]. Every decision is the policy
+//! core's; this crate only translates actix's requests and responses.
+//!
+//! ```
+//! use actix_web::{web, App, HttpResponse};
+//! use cors_actix::Cors;
+//! use cors_core::Policy;
+//!
+//! let policy = Policy::builder()
+//!     .allow_origin("https://app.example.com")
+//!     .allow_methods(["GET", "POST", "PUT"])
+//!     .allow_headers(["content-type"])
+//!     .allow_credentials(true)
+//!     .build()
+//!     .expect("valid CORS policy");
+//!
+//! let app = App::new()
+//!     .wrap(Cors::new(policy))
+//!     .route("/data", web::get().to(|| async { HttpResponse::Ok().body("ok") }));
+//! # let _ = app;
+//! ```
+//!
+//! - Preflights are answered by the middleware without calling the inner service (unless the
+//!   policy passes them through), on every path it wraps, including paths with no route or no
+//!   `OPTIONS` handler. Wrap the `App` (not a single route) so unmatched paths are covered too.
+//! - Every response of the inner service gets the policy's headers: handler errors, the default
+//!   404, 405 for a resource without the method, and errors returned by inner middleware (which
+//!   stay errors: their `error_response` carries the headers).
+//! - Bodies are passed through untouched, so streaming responses keep streaming.
+//! - Refusals are logged by the core through `tracing` at debug level (target `cors`).
+#![forbid(unsafe_code)]
+
+use std::fmt;
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
+
+use actix_web::body::{BoxBody, EitherBody};
+use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{Error, HttpRequest, HttpResponse, ResponseError};
+use cors_core::{Action, CorsRequest, Forward, Policy, ResponseHeaders};
+
+pub use cors_core;
+
+/// The CORS middleware factory: pass it to `App::wrap`, `Scope::wrap` or `Resource::wrap`.
+///
+/// ```
+/// use actix_web::{web, App, HttpResponse};
+/// use cors_actix::Cors;
+///
+/// let policy = cors_core::Policy::builder().allow_origin("https://app.example.com").build().unwrap();
+/// let app = App::new()
+///     .service(web::scope("/api").wrap(Cors::new(policy)).route("/data", web::get().to(HttpResponse::Ok)))
+///     .route("/internal", web::get().to(HttpResponse::Ok));
+/// # let _ = app;
+/// ```
+#[derive(Clone, Debug)]
+pub struct Cors {
+    policy: Policy,
+}
+
+impl Cors {
+    /// A middleware applying `policy`.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder().allow_any_origin().build().unwrap();
+    /// let cors = cors_actix::Cors::new(policy);
+    /// # let _ = cors;
+    /// ```
+    pub fn new(policy: Policy) -> Self {
+        Cors { policy }
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for Cors
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    S::Future: 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<CorsMiddleware<S>, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(CorsMiddleware { service, policy: self.policy.clone() }))
+    }
+}
+
+/// The service made by [`Cors`], wrapping the service `S`; built by actix, not by hand.
+///
+/// ```
+/// use actix_web::{test, web, App, HttpResponse};
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let policy = cors_core::Policy::builder().allow_origin("https://app.example.com").build().unwrap();
+/// // `init_service` builds the `App`, whose middleware is a `CorsMiddleware`.
+/// let app = test::init_service(
+///     App::new().wrap(cors_actix::Cors::new(policy)).route("/data", web::get().to(HttpResponse::Ok)),
+/// )
+/// .await;
+/// let request = test::TestRequest::get()
+///     .uri("/data")
+///     .insert_header(("origin", "https://app.example.com"))
+///     .to_request();
+/// let response = test::call_service(&app, request).await;
+/// assert_eq!(response.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
+/// assert_eq!(response.headers().get("vary").unwrap(), "origin");
+/// # });
+/// ```
+#[derive(Debug)]
+pub struct CorsMiddleware<S> {
+    service: S,
+    policy: Policy,
+}
+
+/// The future of [`CorsMiddleware`]'s response.
+pub type CorsFuture<B> = Pin<Box<dyn Future<Output = Result<ServiceResponse<EitherBody<B>>, Error>>>>;
+
+impl<S, B> Service<ServiceRequest> for CorsMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    S::Future: 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = CorsFuture<B>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let answer = match self.policy.decide(&View(req.request())).into_action() {
+            Action::Forward(forward) => Err(forward),
+            Action::Preflight(preflight) => {
+                let status = StatusCode::from_u16(preflight.status().as_u16()).unwrap_or(StatusCode::NO_CONTENT);
+                let mut response = HttpResponse::build(status).finish();
+                preflight.apply(&mut Headers(response.headers_mut()));
+                Ok(response)
+            }
+        };
+        let forward = match answer {
+            Ok(response) => return Box::pin(ready(Ok(req.into_response(response).map_into_right_body()))),
+            Err(forward) => forward,
+        };
+        // The request moves into the inner service, which needs it unshared (routing mutates it),
+        // so an error is answered by actix through `error_response`, made to carry the headers.
+        let future = self.service.call(req);
+        Box::pin(async move {
+            match future.await {
+                Ok(mut response) => {
+                    forward.apply(&mut Headers(response.headers_mut()));
+                    Ok(response.map_into_left_body())
+                }
+                Err(error) => Err(CorsError { error, forward }.into()),
+            }
+        })
+    }
+}
+
+/// The request as the core reads it: borrowed, nothing copied.
+struct View<'r>(&'r HttpRequest);
+
+impl CorsRequest for View<'_> {
+    fn method(&self) -> &[u8] {
+        self.0.method().as_str().as_bytes()
+    }
+
+    fn for_each_header<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s [u8])) {
+        for value in self.0.headers().get_all(name) {
+            f(value.as_bytes());
+        }
+    }
+}
+
+/// actix's response headers as the core writes them.
+struct Headers<'h>(&'h mut HeaderMap);
+
+impl ResponseHeaders for Headers<'_> {
+    fn remove_all(&mut self, name: &'static str) {
+        drop(self.0.remove(name));
+    }
+
+    fn append_value(&mut self, name: &'static str, value: &http::HeaderValue) {
+        // actix uses `http` 0.2; the core's values are valid header values, so this cannot fail.
+        if let Ok(value) = HeaderValue::from_bytes(value.as_bytes()) {
+            self.0.append(HeaderName::from_static(name), value);
+        }
+    }
+
+    fn for_each_value(&self, name: &'static str, f: &mut dyn FnMut(&[u8])) {
+        for value in self.0.get_all(name) {
+            f(value.as_bytes());
+        }
+    }
+}
+
+/// An error of the inner service whose response carries the policy's headers.
+struct CorsError {
+    error: Error,
+    forward: Forward,
+}
+
+impl ResponseError for CorsError {
+    fn status_code(&self) -> StatusCode {
+        self.error.as_response_error().status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse<BoxBody> {
+        let mut response = self.error.error_response();
+        self.forward.apply(&mut Headers(response.headers_mut()));
+        response
+    }
+}
+
+impl fmt::Debug for CorsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.error, f)
+    }
+}
+
+impl fmt::Display for CorsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}

@@ -1,0 +1,205 @@
+//! # cors-rocket
+//!
+//! CORS for Rocket 0.5: a [fairing](rocket::fairing::Fairing) over a [`cors_core::Policy`]. Every
+//! decision is the core's; this crate only translates Rocket's request and response.
+//!
+//! ```
+//! use cors_core::Policy;
+//! use cors_rocket::Cors;
+//! use rocket::http::{Header, Method, Status};
+//! use rocket::local::blocking::Client;
+//!
+//! #[rocket::get("/data")]
+//! fn data() -> &'static str {
+//!     "ok"
+//! }
+//!
+//! let policy = Policy::builder()
+//!     .allow_origin("https://app.example.com")
+//!     .allow_methods(["GET", "PUT"])
+//!     .allow_credentials(true)
+//!     .build()
+//!     .expect("a valid policy");
+//! let rocket = rocket::build().mount("/", rocket::routes![data]).attach(Cors::new(policy));
+//!
+//! let client = Client::untracked(rocket).expect("a valid rocket");
+//! // A preflight is answered by the fairing, though no route handles OPTIONS /data.
+//! let preflight = client
+//!     .req(Method::Options, "/data")
+//!     .header(Header::new("Origin", "https://app.example.com"))
+//!     .header(Header::new("Access-Control-Request-Method", "PUT"))
+//!     .dispatch();
+//! assert_eq!(preflight.status(), Status::NoContent);
+//! assert_eq!(preflight.headers().get_one("access-control-allow-methods"), Some("GET, PUT"));
+//!
+//! // Every other response, catchers' included, gets the policy's headers.
+//! let response = client.get("/data").header(Header::new("Origin", "https://app.example.com")).dispatch();
+//! assert_eq!(response.headers().get_one("access-control-allow-origin"), Some("https://app.example.com"));
+//! assert_eq!(response.headers().get_one("vary"), Some("origin"));
+//! ```
+//!
+//! ## Preflights and your own `OPTIONS` routes
+//!
+//! Rocket answers a request no route matches with 404, so the fairing mounts one route of its own
+//! at ignition: `OPTIONS /<path..>` with rank [`PREFLIGHT_RANK`], tried after every route of yours.
+//! A preflight (an `OPTIONS` with `Origin` and `Access-Control-Request-Method`) is answered from
+//! the policy with its status (204 by default), its headers and an empty body, whatever path it
+//! names. If you have an `OPTIONS` route of your own on that path, it still runs, but for a
+//! preflight its response is replaced: the policy's status, an empty body, the policy's CORS
+//! headers; other headers it set are kept. An `OPTIONS` without `Access-Control-Request-Method` is
+//! an ordinary request: your route answers it (or Rocket's 404 if there is none), and the policy's
+//! headers are added as for any request. With
+//! [`preflight_passthrough`](cors_core::PolicyBuilder::preflight_passthrough), preflights are
+//! ordinary requests too: your route (or the 404 catcher) answers, with the preflight headers added.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::borrow::Cow;
+use std::io::Cursor;
+
+use cors_core::header_names::RESPONSE_HEADERS;
+use cors_core::{Action, CorsRequest, Policy, Preflight, ResponseHeaders};
+use rocket::fairing::{self, Fairing, Info, Kind};
+use rocket::http::{Method, Status};
+use rocket::route::{self, Handler, Route};
+use rocket::{Build, Data, Request, Response, Rocket};
+
+/// The rank of the fairing's `OPTIONS /<path..>` route: the largest there is, so every route of
+/// yours is tried first (Rocket tries lower ranks first).
+///
+/// ```
+/// assert!(cors_rocket::PREFLIGHT_RANK > 1_000_000);
+/// ```
+pub const PREFLIGHT_RANK: isize = isize::MAX;
+
+const ROUTE_NAME: &str = "cors-rocket preflight";
+
+/// The CORS fairing: attach it to the Rocket, and every response carries the policy's headers
+/// (catchers' 404 and 500 included) and preflights are answered. See the [crate] documentation
+/// for how it treats your own `OPTIONS` routes.
+///
+/// ```
+/// use cors_rocket::Cors;
+///
+/// let policy = cors_core::Policy::builder().allow_origin("https://app.example.com").build()?;
+/// let _rocket = rocket::build().attach(Cors::new(policy));
+/// # Ok::<(), cors_core::ConfigError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Cors {
+    policy: Policy,
+}
+
+impl Cors {
+    /// The fairing for `policy`.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder().allow_origins(["*"]).build()?;
+    /// let cors = cors_rocket::Cors::new(policy);
+    /// # let _ = cors;
+    /// # Ok::<(), cors_core::ConfigError>(())
+    /// ```
+    pub fn new(policy: Policy) -> Self {
+        Cors { policy }
+    }
+}
+
+/// The request as the core reads it.
+struct RocketRequest<'a, 'r>(&'a Request<'r>);
+
+impl CorsRequest for RocketRequest<'_, '_> {
+    fn method(&self) -> &[u8] {
+        self.0.method().as_str().as_bytes()
+    }
+
+    // Rocket keeps only header values that are UTF-8; one that is not never reaches the policy.
+    fn for_each_header<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s [u8])) {
+        for value in self.0.headers().get(name) {
+            f(value.as_bytes());
+        }
+    }
+}
+
+/// The response headers as the core writes them.
+struct RocketHeaders<'a, 'r>(&'a mut Response<'r>);
+
+impl ResponseHeaders for RocketHeaders<'_, '_> {
+    fn remove_all(&mut self, name: &'static str) {
+        self.0.remove_header(name);
+    }
+
+    fn append_value(&mut self, name: &'static str, value: &http::HeaderValue) {
+        let value = match value.to_str() {
+            Ok(v) => Cow::Borrowed(v),
+            Err(_) => String::from_utf8_lossy(value.as_bytes()),
+        };
+        self.0.adjoin_raw_header(name, value.into_owned());
+    }
+
+    fn for_each_value(&self, name: &'static str, f: &mut dyn FnMut(&[u8])) {
+        for value in self.0.headers().get(name) {
+            f(value.as_bytes());
+        }
+    }
+}
+
+/// Turns `response` into the answer to a preflight: the policy's status and CORS headers, no body.
+fn answer(preflight: &Preflight<'_>, response: &mut Response<'_>) {
+    response.set_status(Status::new(preflight.status().as_u16()));
+    response.set_sized_body(0, Cursor::new(&[][..]));
+    response.remove_header("content-type");
+    let mut headers = RocketHeaders(response);
+    for name in RESPONSE_HEADERS {
+        headers.remove_all(name);
+    }
+    preflight.apply(&mut headers);
+}
+
+/// Marks a request whose preflight the fairing's route answered, so it is decided only once.
+struct Answered(bool);
+
+/// The `OPTIONS /<path..>` route's handler: answers preflights, forwards everything else.
+#[derive(Clone)]
+struct PreflightRoute(Policy);
+
+#[rocket::async_trait]
+impl Handler for PreflightRoute {
+    async fn handle<'r>(&self, request: &'r Request<'_>, data: Data<'r>) -> route::Outcome<'r> {
+        let view = RocketRequest(request);
+        match self.0.decide(&view).into_action() {
+            Action::Preflight(preflight) => {
+                let mut response = Response::new();
+                answer(&preflight, &mut response);
+                request.local_cache(|| Answered(true));
+                route::Outcome::Success(response)
+            }
+            Action::Forward(_) => route::Outcome::forward(data, Status::NotFound),
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl Fairing for Cors {
+    fn info(&self) -> Info {
+        Info { name: "CORS", kind: Kind::Ignite | Kind::Response | Kind::Singleton }
+    }
+
+    async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
+        let mut route =
+            Route::ranked(PREFLIGHT_RANK, Method::Options, "/<path..>", PreflightRoute(self.policy.clone()));
+        route.name = Some(Cow::Borrowed(ROUTE_NAME));
+        Ok(rocket.mount("/", vec![route]))
+    }
+
+    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        if request.local_cache(|| Answered(false)).0 {
+            return;
+        }
+        let view = RocketRequest(request);
+        match self.policy.decide(&view).into_action() {
+            // A preflight one of the application's own routes (or a catcher) answered.
+            Action::Preflight(preflight) => answer(&preflight, response),
+            Action::Forward(forward) => forward.apply(&mut RocketHeaders(response)),
+        }
+    }
+}
