@@ -312,7 +312,7 @@ impl PolicyBuilder {
                     "max_age",
                     format!("{d:?}"),
                     "has a fraction of a second; Access-Control-Max-Age is whole seconds",
-                    format!("use {} seconds", d.as_secs()),
+                    format!("use Duration::from_secs({})", d.as_secs() + 1),
                 ));
                 None
             }

@@ -183,7 +183,7 @@ fn write_preflight<'r, H: ResponseHeaders + ?Sized>(
     }
     // Fetch, "CORS-preflight fetch": `*` counts as a wildcard only without credentials; with
     // credentials the requested method itself is named.
-    if inner.methods.any && inner.credentials && stage > Stage::Methods {
+    if inner.methods.any && inner.credentials {
         if let Ok(v) = HeaderValue::from_bytes(method) {
             headers.append_value(ACCESS_CONTROL_ALLOW_METHODS, &v);
         }

@@ -523,7 +523,7 @@
 //! assert_eq!(problem.kind(), ProblemKind::MaxAgeFraction);
 //! assert_eq!(
 //!     problem.to_string(),
-//!     r#"max_age: "2.5s" has a fraction of a second; Access-Control-Max-Age is whole seconds; use 2 seconds"#
+//!     r#"max_age: "2.5s" has a fraction of a second; Access-Control-Max-Age is whole seconds; use Duration::from_secs(3)"#
 //! );
 //! ```
 //!
