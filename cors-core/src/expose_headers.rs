@@ -4,7 +4,8 @@
 use http::HeaderValue;
 
 use crate::error::{Problem, ProblemKind};
-use crate::header_names::{is_forbidden_response_header, is_token};
+use crate::header_list::{header_list, HeaderList, Rejection};
+use crate::header_names::is_forbidden_response_header;
 
 const SETTING: &str = "expose_headers";
 
@@ -14,42 +15,14 @@ pub(crate) fn expose_headers(
     problems: &mut Vec<Problem>,
     warnings: &mut Vec<Problem>,
 ) -> Option<HeaderValue> {
-    let mut list: Vec<String> = Vec::new();
-    let mut any = false;
-    for h in entries {
-        if h == "*" {
-            any = true;
-            continue;
-        }
-        let lower = h.to_ascii_lowercase();
-        if !is_token(h.as_bytes()) {
-            problems.push(Problem::new(
-                ProblemKind::InvalidHeaderName,
-                SETTING,
-                h,
-                "is not a valid header name",
-                "write a header name such as \"x-total-count\"",
-            ));
-        } else if is_forbidden_response_header(&lower) {
-            problems.push(Problem::new(
-                ProblemKind::ForbiddenExposedHeader,
-                SETTING,
-                h,
-                "is never exposed to a page (Fetch, \"forbidden response-header name\")",
-                "remove it",
-            ));
-        } else if list.contains(&lower) {
-            warnings.push(Problem::new(
-                ProblemKind::Duplicate,
-                SETTING,
-                h,
-                "is listed twice (names are case-insensitive)",
-                "remove the duplicate",
-            ));
-        } else {
-            list.push(lower);
-        }
-    }
+    let reject = |name: &str| -> Option<Rejection> {
+        is_forbidden_response_header(name).then_some((
+            ProblemKind::ForbiddenExposedHeader,
+            "is never exposed to a page (Fetch, \"forbidden response-header name\")",
+            "remove it",
+        ))
+    };
+    let HeaderList { any, names: list } = header_list(entries, SETTING, "x-total-count", reject, problems, warnings);
     if any && !list.is_empty() {
         problems.push(Problem::new(
             ProblemKind::WildcardWithOthers,

@@ -42,6 +42,7 @@ pub mod conformance;
 mod decision;
 mod error;
 mod expose_headers;
+mod header_list;
 pub mod header_names;
 pub mod mistakes;
 mod origin;

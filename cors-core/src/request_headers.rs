@@ -4,6 +4,7 @@
 use http::HeaderValue;
 
 use crate::error::{Problem, ProblemKind};
+use crate::header_list::{header_list, HeaderList, Rejection};
 use crate::header_names::{is_forbidden_request_header, is_token};
 
 const SETTING: &str = "allow_headers";
@@ -91,50 +92,25 @@ pub(crate) struct AllowHeaders {
 
 impl AllowHeaders {
     pub(crate) fn new(entries: &[String], problems: &mut Vec<Problem>, warnings: &mut Vec<Problem>) -> Self {
-        let mut list: Vec<Box<str>> = Vec::new();
-        let mut any = false;
-        for h in entries {
-            if h == "*" {
-                any = true;
-                continue;
-            }
-            let lower = h.to_ascii_lowercase();
-            if !is_token(h.as_bytes()) {
-                problems.push(Problem::new(
-                    ProblemKind::InvalidHeaderName,
-                    SETTING,
-                    h,
-                    "is not a valid header name",
-                    "write a header name such as \"x-request-id\", without spaces, colons or separators",
-                ));
-            } else if lower.starts_with("access-control-") {
-                problems.push(Problem::new(
+        let reject = |name: &str| -> Option<Rejection> {
+            if name.starts_with("access-control-") {
+                Some((
                     ProblemKind::AccessControlHeaderName,
-                    SETTING,
-                    h,
                     "is a CORS response header, not a header a page sends",
                     "remove it; the policy sends Access-Control-* headers itself",
-                ));
-            } else if is_forbidden_request_header(&lower) {
-                problems.push(Problem::new(
+                ))
+            } else if is_forbidden_request_header(name) {
+                Some((
                     ProblemKind::ForbiddenHeaderName,
-                    SETTING,
-                    h,
                     "is a forbidden request header (Fetch): a page can never set it",
                     "remove it",
-                ));
-            } else if list.iter().any(|x| **x == *lower) {
-                warnings.push(Problem::new(
-                    ProblemKind::Duplicate,
-                    SETTING,
-                    h,
-                    "is listed twice (names are case-insensitive)",
-                    "remove the duplicate",
-                ));
+                ))
             } else {
-                list.push(lower.into_boxed_str());
+                None
             }
-        }
+        };
+        let HeaderList { any, names } = header_list(entries, SETTING, "x-request-id", reject, problems, warnings);
+        let list: Vec<Box<str>> = names.into_iter().map(String::into_boxed_str).collect();
         // `*` covers everything but `authorization`, so `*` with `authorization` is meaningful.
         if any && list.iter().any(|h| &**h != "authorization") {
             problems.push(Problem::new(ProblemKind::WildcardWithOthers, SETTING, "*", "is listed together with other headers, which it already covers (only \"authorization\" needs listing beside \"*\")", "list either \"*\" (and \"authorization\" if needed) or the headers"));
