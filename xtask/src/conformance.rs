@@ -19,6 +19,8 @@ pub struct Options {
     pub case: Option<String>,
     pub json: Option<PathBuf>,
     pub strict: bool,
+    /// `--browser`: the headless Chromium suite instead of the socket suite.
+    pub browser: bool,
 }
 
 impl Options {
@@ -32,6 +34,7 @@ impl Options {
                 "--case" => o.case = Some(value()?),
                 "--json" => o.json = Some(PathBuf::from(value()?)),
                 "--strict" => o.strict = true,
+                "--browser" => o.browser = true,
                 other => return Err(format!("unknown option {other:?}")),
             }
         }
@@ -73,6 +76,9 @@ fn run_case(case: &Case, port: u16) -> (Vec<String>, String) {
 }
 
 pub fn run(options: &Options) -> Result<bool, String> {
+    if options.browser {
+        return crate::browser::run(options);
+    }
     let selected: Vec<Case> =
         cases().into_iter().filter(|c| options.case.as_deref().is_none_or(|p| c.name.contains(p))).collect();
     if selected.is_empty() {

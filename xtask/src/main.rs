@@ -2,9 +2,12 @@
 //!
 //! - `conformance [--adapter NAME] [--case PATTERN] [--json FILE] [--strict]`: the shared suite
 //!   against every adapter's conformance server, over real sockets.
+//! - `conformance --browser [--adapter NAME] [--case PATTERN]`: fetches from a real headless
+//!   Chromium against every adapter's conformance server, compared with cors-core's browser model.
 #![forbid(unsafe_code)]
 
 mod adapters;
+mod browser;
 mod conformance;
 mod raw_http;
 mod server;
@@ -16,7 +19,10 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   conformance [--adapter NAME] [--case PATTERN] [--json FILE] [--strict]
-      run every conformance case against every adapter over real sockets";
+      run every conformance case against every adapter over real sockets
+  conformance --browser [--adapter NAME] [--case PATTERN]
+      run xtask/browser/fetches.toml in headless Chromium (Debian's chromium, or $CHROMIUM)
+      against every adapter, compared with cors-core's browser model";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);

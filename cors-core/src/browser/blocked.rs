@@ -24,6 +24,13 @@ pub enum Blocked {
         /// Whether this was the preflight's answer.
         preflight: bool,
     },
+    /// `Access-Control-Allow-Origin` is not `*`, `null` or a URL.
+    InvalidAllowOrigin {
+        /// The value sent.
+        value: String,
+        /// Whether this was the preflight's answer.
+        preflight: bool,
+    },
     /// `Access-Control-Allow-Origin` names another origin.
     OriginMismatch {
         /// The value sent.
@@ -85,6 +92,10 @@ impl fmt::Display for Blocked {
             Blocked::MultipleAllowOrigins { value, preflight } => {
                 prefix(f, *preflight)?;
                 write!(f, "The 'Access-Control-Allow-Origin' header contains multiple values '{value}', but only one is allowed. Have the server send the header with a valid value.")
+            }
+            Blocked::InvalidAllowOrigin { value, preflight } => {
+                prefix(f, *preflight)?;
+                write!(f, "The 'Access-Control-Allow-Origin' header contains the invalid value '{value}'. Have the server send the header with a valid value.")
             }
             Blocked::OriginMismatch { value, preflight } => {
                 prefix(f, *preflight)?;

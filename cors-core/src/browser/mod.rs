@@ -116,6 +116,22 @@ fn combined(headers: &HeaderMap, name: &str) -> Option<String> {
     }
 }
 
+/// Whether `value` parses as an absolute URL with a host, as far as the check needs: a scheme,
+/// `://`, a non-empty host, and a port (if any) in range.
+fn looks_like_url(value: &str) -> bool {
+    let Some((scheme, rest)) = value.split_once("://") else { return false };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((h, p)) if !p.contains(']') => (h, Some(p)),
+        _ => (host_port, None),
+    };
+    let port_ok = port.is_none_or(|p| p.is_empty() || p.parse::<u16>().is_ok());
+    scheme_ok && !host.is_empty() && port_ok
+}
+
 impl BrowserRequest {
     /// A request from the page origin `origin` (serialized, such as `https://app.example.com`)
     /// with `method` as the page wrote it (normalized as Fetch does).
@@ -197,8 +213,13 @@ impl BrowserRequest {
             return Err(Blocked::WildcardWithCredentials { preflight });
         }
         if origin != self.origin {
-            if headers.get_all("access-control-allow-origin").iter().count() > 1 || origin.contains(',') {
+            // Chromium's order: several values (comma or space), then a value that is not a URL,
+            // then another origin.
+            if headers.get_all("access-control-allow-origin").iter().count() > 1 || origin.contains([',', ' ']) {
                 return Err(Blocked::MultipleAllowOrigins { value: origin, preflight });
+            }
+            if origin != "null" && !looks_like_url(&origin) {
+                return Err(Blocked::InvalidAllowOrigin { value: origin, preflight });
             }
             return Err(Blocked::OriginMismatch { value: origin, preflight });
         }

@@ -1,0 +1,254 @@
+//! The fetches the page makes, as data: `xtask/browser/fetches.toml`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+
+const FETCHES: &str = include_str!("../../browser/fetches.toml");
+
+/// Whether JavaScript got the response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// `fetch()` resolved.
+    Allowed,
+    /// `fetch()` rejected with a TypeError.
+    Blocked,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Blocked => "blocked",
+        }
+    }
+}
+
+/// The fetch's credentials mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Credentials {
+    Omit,
+    Include,
+}
+
+impl Credentials {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Credentials::Omit => "omit",
+            Credentials::Include => "include",
+        }
+    }
+}
+
+/// An expected status: one, or any of several.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Status {
+    One(u16),
+    AnyOf(Vec<u16>),
+}
+
+impl Status {
+    pub fn accepts(&self, status: u16) -> bool {
+        match self {
+            Status::One(s) => *s == status,
+            Status::AnyOf(list) => list.contains(&status),
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::One(s) => write!(f, "{s}"),
+            Status::AnyOf(list) => {
+                write!(f, "{}", list.iter().map(u16::to_string).collect::<Vec<_>>().join("|"))
+            }
+        }
+    }
+}
+
+/// What must happen from one page origin.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    pub outcome: Outcome,
+    /// The status JavaScript reads: one, or any of a list (frameworks answer an unrouted method
+    /// with 404 or 405).
+    #[serde(default)]
+    pub status: Option<Status>,
+    #[serde(default)]
+    pub reads: BTreeMap<String, String>,
+    #[serde(default)]
+    pub hidden: Vec<String>,
+    #[serde(default)]
+    pub console: Option<String>,
+    #[serde(default)]
+    pub preflights: Option<usize>,
+}
+
+/// One `fetch()` as the data file describes it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fetch {
+    pub name: String,
+    pub about: String,
+    pub policy: String,
+    pub method: String,
+    #[serde(default = "default_path")]
+    pub path: String,
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    #[serde(default)]
+    pub body: Option<String>,
+    pub credentials: Credentials,
+    #[serde(default = "one")]
+    pub repeat: usize,
+    #[serde(default)]
+    expect: Option<Expect>,
+    #[serde(default)]
+    allowed: Option<Expect>,
+    #[serde(default)]
+    refused: Option<Expect>,
+    /// Overrides for one page origin, by its key.
+    #[serde(default)]
+    localhost: Option<Expect>,
+    #[serde(default)]
+    ip: Option<Expect>,
+    #[serde(default)]
+    subdomain: Option<Expect>,
+    #[serde(default)]
+    apex: Option<Expect>,
+    /// Overrides for one adapter, for a framework limitation no adapter code can reach; `about`
+    /// must say why.
+    #[serde(default)]
+    adapters: std::collections::BTreeMap<String, Expect>,
+}
+
+/// The keys of the page origins, as the data file's overrides name them.
+#[cfg(test)]
+const ORIGIN_KEYS: [&str; 4] = ["localhost", "ip", "subdomain", "apex"];
+
+fn default_path() -> String {
+    "/data".to_owned()
+}
+
+fn one() -> usize {
+    1
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    fetch: Vec<Fetch>,
+}
+
+impl Fetch {
+    /// The expectation for the page origin `key` (one of [`ORIGIN_KEYS`]), which the
+    /// `credentialed` policy allows (`allowed_origin`) or refuses.
+    pub fn expect(&self, adapter: &str, key: &str, allowed_origin: bool) -> &Expect {
+        if let Some(e) = self.adapters.get(adapter) {
+            return e;
+        }
+        let own = match key {
+            "localhost" => self.localhost.as_ref(),
+            "ip" => self.ip.as_ref(),
+            "subdomain" => self.subdomain.as_ref(),
+            "apex" => self.apex.as_ref(),
+            _ => None,
+        };
+        let by_role = if allowed_origin { self.allowed.as_ref() } else { self.refused.as_ref() };
+        // `load` checks that `expect` or both roles are present.
+        own.or(by_role).or(self.expect.as_ref()).unwrap_or_else(|| unreachable!("checked by load"))
+    }
+
+    fn expectations(&self) -> impl Iterator<Item = &Expect> {
+        [&self.expect, &self.allowed, &self.refused, &self.localhost, &self.ip, &self.subdomain, &self.apex]
+            .into_iter()
+            .flatten()
+            .chain(self.adapters.values())
+    }
+
+    /// The response headers JavaScript reads (every name any expectation mentions).
+    pub fn read(&self) -> Vec<String> {
+        let mut names = BTreeSet::new();
+        for e in self.expectations() {
+            names.extend(e.reads.keys().cloned());
+            names.extend(e.hidden.iter().cloned());
+        }
+        names.into_iter().collect()
+    }
+
+    /// A short description for the table: `PUT /data include +content-type`.
+    pub fn label(&self) -> String {
+        let mut s = format!("{} {} {}", self.method, self.path, self.credentials.as_str());
+        for (name, _) in &self.headers {
+            s.push_str(" +");
+            s.push_str(name);
+        }
+        if self.repeat > 1 {
+            s.push_str(&format!(" x{}", self.repeat));
+        }
+        s
+    }
+}
+
+/// Loads and checks the fetch list.
+pub fn load() -> Result<Vec<Fetch>, String> {
+    parse(FETCHES)
+}
+
+fn parse(text: &str) -> Result<Vec<Fetch>, String> {
+    let file: File = toml::from_str(text).map_err(|e| format!("xtask/browser/fetches.toml: {e}"))?;
+    let policies = cors_core::conformance::policies();
+    let mut names = BTreeSet::new();
+    for f in &file.fetch {
+        let at = format!("xtask/browser/fetches.toml, fetch {}", f.name);
+        if !names.insert(f.name.clone()) {
+            return Err(format!("{at}: the name is used twice"));
+        }
+        if !policies.contains_key(&f.policy) {
+            return Err(format!("{at}: no policy {:?} in policies.toml", f.policy));
+        }
+        match (&f.expect, &f.allowed, &f.refused) {
+            (Some(_), None, None) | (None, Some(_), Some(_)) => {}
+            _ => return Err(format!("{at}: give either `expect`, or both `allowed` and `refused`")),
+        }
+        if f.repeat == 0 {
+            return Err(format!("{at}: repeat must be at least 1"));
+        }
+        if !f.path.starts_with('/') || f.path.contains('?') || f.path.contains('#') {
+            return Err(format!("{at}: the path must start with / and have no query (the runner adds ?call=N)"));
+        }
+    }
+    Ok(file.fetch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fetch_list_loads_and_is_long_enough() {
+        let fetches = load().unwrap_or_else(|e| panic!("{e}"));
+        assert!(fetches.len() >= 25, "only {} fetches", fetches.len());
+        for f in &fetches {
+            for key in ORIGIN_KEYS {
+                let _ = (f.expect("", key, true), f.expect("", key, false));
+            }
+        }
+        assert!(fetches.iter().any(|f| f.repeat > 1), "no repeated fetch to count preflights");
+    }
+
+    #[test]
+    fn a_fetch_needs_its_expectations() {
+        let text = "[[fetch]]\nname='a'\nabout=''\npolicy='public'\nmethod='GET'\ncredentials='omit'\n\
+                    allowed={outcome='allowed'}\n";
+        assert!(parse(text).unwrap_err().contains("both `allowed` and `refused`"));
+        let text = "[[fetch]]\nname='a'\nabout=''\npolicy='nope'\nmethod='GET'\ncredentials='omit'\n\
+                    expect={outcome='allowed'}\n";
+        assert!(parse(text).unwrap_err().contains("no policy"));
+    }
+}
