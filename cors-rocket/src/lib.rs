@@ -57,7 +57,6 @@
 use std::borrow::Cow;
 use std::io::Cursor;
 
-use cors_core::header_names::RESPONSE_HEADERS;
 use cors_core::{Action, CorsRequest, Policy, Preflight, ResponseHeaders};
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::{Method, Status};
@@ -148,11 +147,8 @@ fn answer(preflight: &Preflight<'_>, response: &mut Response<'_>) {
     response.set_status(Status::new(preflight.status().as_u16()));
     response.set_sized_body(0, Cursor::new(&[][..]));
     response.remove_header("content-type");
-    let mut headers = RocketHeaders(response);
-    for name in RESPONSE_HEADERS {
-        headers.remove_all(name);
-    }
-    preflight.apply(&mut headers);
+    // `Preflight::apply` also removes any Access-Control-* header a user's OPTIONS route set.
+    preflight.apply(&mut RocketHeaders(response));
 }
 
 /// Marks a request whose preflight the fairing's route answered, so it is decided only once.
