@@ -4,13 +4,19 @@
 //!   against every adapter's conformance server, over real sockets.
 //! - `conformance --browser [--adapter NAME] [--case PATTERN]`: fetches from a real headless
 //!   Chromium against every adapter's conformance server, compared with cors-core's browser model.
+//! - `soak [--adapter NAME] [--seconds N | --requests N] [--connections C]`: sustained concurrent
+//!   traffic (well-formed and garbage) at every adapter's release server; memory and failures.
+//! - `hostile [--adapter NAME] [--runs N]`: oversized, repeated and non-UTF-8 headers at every
+//!   adapter's release server; each must be answered or closed quickly and the next one served.
 #![forbid(unsafe_code)]
 
 mod adapters;
 mod browser;
 mod conformance;
+mod hostile;
 mod raw_http;
 mod server;
+mod soak;
 mod term;
 
 use std::process::ExitCode;
@@ -22,7 +28,13 @@ tasks:
       run every conformance case against every adapter over real sockets
   conformance --browser [--adapter NAME] [--case PATTERN]
       run xtask/browser/fetches.toml in headless Chromium (Debian's chromium, or $CHROMIUM)
-      against every adapter, compared with cors-core's browser model";
+      against every adapter, compared with cors-core's browser model
+  soak [--adapter NAME] [--seconds N | --requests N] [--connections C]
+      sustained concurrent traffic and garbage at every adapter's release server (default 20000
+      requests after a warm-up, 32 connections): no 5xx, no drops, bounded memory
+  hostile [--adapter NAME] [--runs N]
+      hostile headers (not UTF-8, control bytes, 64 KiB / 1 MiB, 10,000 elements, 1000 repeats)
+      at every adapter's release server: answered or closed quickly, the next request served";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -30,6 +42,8 @@ fn main() -> ExitCode {
     let rest: Vec<String> = args.collect();
     let result = match task.as_deref() {
         Some("conformance") => conformance::Options::parse(&rest).and_then(|o| conformance::run(&o)),
+        Some("soak") => soak::run(&rest),
+        Some("hostile") => hostile::run(&rest),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
