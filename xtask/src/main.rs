@@ -8,11 +8,14 @@
 //!   traffic (well-formed and garbage) at every adapter's release server; memory and failures.
 //! - `hostile [--adapter NAME] [--runs N]`: oversized, repeated and non-UTF-8 headers at every
 //!   adapter's release server; each must be answered or closed quickly and the next one served.
+//! - `fuzz --seconds N [--target NAME] [--sanitizer none|address]`: the cargo-fuzz targets of
+//!   `cors-core/fuzz`, N seconds each; executions and findings per target.
 #![forbid(unsafe_code)]
 
 mod adapters;
 mod browser;
 mod conformance;
+mod fuzz;
 mod hostile;
 mod raw_http;
 mod server;
@@ -34,7 +37,10 @@ tasks:
       requests after a warm-up, 32 connections): no 5xx, no drops, bounded memory
   hostile [--adapter NAME] [--runs N]
       hostile headers (not UTF-8, control bytes, 64 KiB / 1 MiB, 10,000 elements, 1000 repeats)
-      at every adapter's release server: answered or closed quickly, the next request served";
+      at every adapter's release server: answered or closed quickly, the next request served
+  fuzz --seconds N [--target NAME] [--sanitizer none|address]
+      run the cargo-fuzz targets in cors-core/fuzz (origin, request_headers, config, decide) for N
+      seconds each on stable (RUSTC_BOOTSTRAP=1); needs `cargo install cargo-fuzz --locked`";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -44,6 +50,7 @@ fn main() -> ExitCode {
         Some("conformance") => conformance::Options::parse(&rest).and_then(|o| conformance::run(&o)),
         Some("soak") => soak::run(&rest),
         Some("hostile") => hostile::run(&rest),
+        Some("fuzz") => fuzz::run(&rest),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
