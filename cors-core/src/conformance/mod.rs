@@ -63,5 +63,31 @@ where
         }
         results.push(CaseResult::new(&case, failures, Some(response)));
     }
+    // The attack corpus once more, against a policy that allows the same origins through a
+    // predicate: a predicate sees only well-formed origins, so no look-alike reaches it.
+    let predicate = predicate_policy();
+    for case in cases().into_iter().filter(|c| c.file == "lookalikes.toml") {
+        let response = call(predicate.clone(), case.request.clone()).await;
+        let failures = judge(&case, &response);
+        let mut result = CaseResult::new(&case, failures, Some(response));
+        result.name.push_str(" [predicate policy]");
+        results.push(result);
+    }
     Report::new(results)
+}
+
+/// The `credentialed` policy's origins written as a predicate instead of a list and a pattern;
+/// runs the attack corpus in process (a predicate cannot be written in a configuration file).
+pub fn predicate_policy() -> Policy {
+    let mut config = policies().remove("credentialed").unwrap_or_default();
+    config.allow_origins.clear();
+    config
+        .into_builder()
+        .allow_origin_predicate(|o| {
+            let https = o.scheme() == "https" && o.port().is_none();
+            let listed = matches!(o.host(), "app.example.com" | "example.org") || o.host().ends_with(".example.org");
+            https && listed
+        })
+        .build()
+        .unwrap_or_else(|e| panic!("the predicate policy: {e}"))
 }
