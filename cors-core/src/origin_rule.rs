@@ -17,7 +17,7 @@ pub(crate) enum PortRule {
 }
 
 /// One entry of `allow_origins`, parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum OriginRule {
     /// `*`.
     Any,
