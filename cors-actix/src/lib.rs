@@ -35,10 +35,11 @@
 use std::fmt;
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, ORIGIN};
 use actix_web::http::StatusCode;
 use actix_web::{Error, HttpRequest, HttpResponse, ResponseError};
 use cors_core::{Action, CorsRequest, Forward, Policy, ResponseHeaders};
@@ -60,7 +61,11 @@ pub use cors_core;
 #[derive(Clone, Debug)]
 pub struct Cors {
     policy: Policy,
+    values: Values,
 }
+
+/// The policy's fixed header values in actix's `http` 0.2 type, converted once, shared.
+type Values = Arc<[HeaderValue]>;
 
 impl Cors {
     /// A middleware applying `policy`.
@@ -71,7 +76,9 @@ impl Cors {
     /// # let _ = cors;
     /// ```
     pub fn new(policy: Policy) -> Self {
-        Cors { policy }
+        let values =
+            policy.fixed_header_values().iter().filter_map(|v| HeaderValue::from_bytes(v.as_bytes()).ok()).collect();
+        Cors { policy, values }
     }
 }
 
@@ -88,7 +95,7 @@ where
     type Future = Ready<Result<CorsMiddleware<S>, ()>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(CorsMiddleware { service, policy: self.policy.clone() }))
+        ready(Ok(CorsMiddleware { service, policy: self.policy.clone(), values: self.values.clone() }))
     }
 }
 
@@ -117,6 +124,7 @@ where
 pub struct CorsMiddleware<S> {
     service: S,
     policy: Policy,
+    values: Values,
 }
 
 /// The future of [`CorsMiddleware`]'s response.
@@ -140,7 +148,8 @@ where
             Action::Preflight(preflight) => {
                 let status = StatusCode::from_u16(preflight.status().as_u16()).unwrap_or(StatusCode::NO_CONTENT);
                 let mut response = HttpResponse::build(status).finish();
-                preflight.apply(&mut Headers(response.headers_mut()));
+                let origin = req.headers().get(ORIGIN).cloned();
+                preflight.apply(&mut Headers { map: response.headers_mut(), origin, values: &self.values });
                 Ok(response)
             }
         };
@@ -151,13 +160,15 @@ where
         // The request moves into the inner service, which needs it unshared (routing mutates it),
         // so an error is answered by actix through `error_response`, made to carry the headers.
         let future = self.service.call(req);
+        let values = self.values.clone();
         Box::pin(async move {
             match future.await {
                 Ok(mut response) => {
-                    forward.apply(&mut Headers(response.headers_mut()));
+                    let origin = response.request().headers().get(ORIGIN).cloned();
+                    forward.apply(&mut Headers { map: response.headers_mut(), origin, values: &values });
                     Ok(response.map_into_left_body())
                 }
-                Err(error) => Err(CorsError { error, forward }.into()),
+                Err(error) => Err(CorsError { error, forward, values }.into()),
             }
         })
     }
@@ -171,32 +182,78 @@ impl CorsRequest for View<'_> {
         self.0.method().as_str().as_bytes()
     }
 
-    fn for_each_header<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s [u8])) {
-        for value in self.0.headers().get_all(name) {
-            f(value.as_bytes());
+    fn for_each_header<'s>(&'s self, name: &http::HeaderName, f: &mut dyn FnMut(&'s [u8])) {
+        if let Some(name) = actix_name(name) {
+            for value in self.0.headers().get_all(name) {
+                f(value.as_bytes());
+            }
         }
     }
 }
 
-/// actix's response headers as the core writes them.
-struct Headers<'h>(&'h mut HeaderMap);
+/// A core header name in actix's `http` 0.2 type: the standard names by constant (no parsing on
+/// the request path), any other by parsing its text.
+fn actix_name(name: &http::HeaderName) -> Option<HeaderName> {
+    use actix_web::http::header as a;
+    use http::header as h;
+    const STANDARD: [(http::HeaderName, HeaderName); 10] = [
+        (h::ORIGIN, a::ORIGIN),
+        (h::VARY, a::VARY),
+        (h::ACCESS_CONTROL_REQUEST_METHOD, a::ACCESS_CONTROL_REQUEST_METHOD),
+        (h::ACCESS_CONTROL_REQUEST_HEADERS, a::ACCESS_CONTROL_REQUEST_HEADERS),
+        (h::ACCESS_CONTROL_ALLOW_ORIGIN, a::ACCESS_CONTROL_ALLOW_ORIGIN),
+        (h::ACCESS_CONTROL_ALLOW_CREDENTIALS, a::ACCESS_CONTROL_ALLOW_CREDENTIALS),
+        (h::ACCESS_CONTROL_ALLOW_METHODS, a::ACCESS_CONTROL_ALLOW_METHODS),
+        (h::ACCESS_CONTROL_ALLOW_HEADERS, a::ACCESS_CONTROL_ALLOW_HEADERS),
+        (h::ACCESS_CONTROL_EXPOSE_HEADERS, a::ACCESS_CONTROL_EXPOSE_HEADERS),
+        (h::ACCESS_CONTROL_MAX_AGE, a::ACCESS_CONTROL_MAX_AGE),
+    ];
+    match STANDARD.iter().find(|(core, _)| core == name) {
+        Some((_, actix)) => Some(actix.clone()),
+        None => HeaderName::from_bytes(name.as_str().as_bytes()).ok(),
+    }
+}
+
+/// actix's response headers as the core writes them, with the request's `Origin` and the policy's
+/// converted values, so that writing a value shares it rather than copying it.
+struct Headers<'h> {
+    map: &'h mut HeaderMap,
+    origin: Option<HeaderValue>,
+    values: &'h [HeaderValue],
+}
 
 impl ResponseHeaders for Headers<'_> {
-    fn remove_all(&mut self, name: &'static str) {
-        drop(self.0.remove(name));
-    }
-
-    fn append_value(&mut self, name: &'static str, value: &http::HeaderValue) {
-        // actix uses `http` 0.2; the core's values are valid header values, so this cannot fail.
-        if let Ok(value) = HeaderValue::from_bytes(value.as_bytes()) {
-            self.0.append(HeaderName::from_static(name), value);
+    fn remove_all(&mut self, name: &'static http::HeaderName) {
+        if let Some(name) = actix_name(name) {
+            drop(self.map.remove(name));
         }
     }
 
-    fn for_each_value(&self, name: &'static str, f: &mut dyn FnMut(&[u8])) {
-        for value in self.0.get_all(name) {
-            f(value.as_bytes());
+    fn append_value(&mut self, name: &'static http::HeaderName, value: &http::HeaderValue) {
+        let Some(name) = actix_name(name) else { return };
+        let bytes = value.as_bytes();
+        let shared = self.origin.iter().chain(self.values).find(|v| v.as_bytes() == bytes);
+        let value = match shared {
+            Some(value) => value.clone(),
+            // actix uses `http` 0.2; the core's values are valid header values, so this cannot fail.
+            None => match HeaderValue::from_bytes(bytes) {
+                Ok(value) => value,
+                Err(_) => return,
+            },
+        };
+        self.map.append(name, value);
+    }
+
+    fn for_each_value(&self, name: &'static http::HeaderName, f: &mut dyn FnMut(&[u8])) {
+        if let Some(name) = actix_name(name) {
+            for value in self.map.get_all(name) {
+                f(value.as_bytes());
+            }
         }
+    }
+
+    fn may_have_access_control(&self) -> bool {
+        self.map.keys().any(|name| name.as_str().starts_with("access-control-"))
     }
 }
 
@@ -204,6 +261,7 @@ impl ResponseHeaders for Headers<'_> {
 struct CorsError {
     error: Error,
     forward: Forward,
+    values: Values,
 }
 
 impl ResponseError for CorsError {
@@ -213,7 +271,7 @@ impl ResponseError for CorsError {
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
         let mut response = self.error.error_response();
-        self.forward.apply(&mut Headers(response.headers_mut()));
+        self.forward.apply(&mut Headers { map: response.headers_mut(), origin: None, values: &self.values });
         response
     }
 }

@@ -38,7 +38,8 @@ pub(crate) struct AllowOrigin {
     pub(crate) any: bool,
     pub(crate) reflect_any: bool,
     pub(crate) null: bool,
-    exact: HashMap<Box<str>, HeaderValue>,
+    /// Keyed by the origin's serialization, the bytes a browser sends.
+    exact: HashMap<Box<[u8]>, HeaderValue>,
     patterns: HashMap<Box<str>, Vec<PatternTarget>>,
     predicates: Vec<Predicate>,
     /// What a refusal message lists as allowed.
@@ -66,7 +67,7 @@ impl AllowOrigin {
                         // Clone once so the value's storage is shared: later clones are a
                         // reference-count increment, never an allocation.
                         let _shared = value.clone();
-                        this.exact.insert(s.into_boxed_str(), value);
+                        this.exact.insert(s.into_bytes().into_boxed_slice(), value);
                     }
                 }
                 OriginRule::Pattern { scheme, host, subdomains, port } => {
@@ -104,6 +105,13 @@ impl AllowOrigin {
         if value == b"null" {
             return if self.null || self.reflect_any { OriginMatch::Echo } else { OriginMatch::Refused };
         }
+        // A listed origin is stored as its serialization, so a byte-equal `Origin` is that origin:
+        // the common case is answered without parsing.
+        if !self.reflect_any {
+            if let Some(v) = self.exact.get(value) {
+                return OriginMatch::Value(v);
+            }
+        }
         let origin = match Origin::parse(value) {
             Ok(o) => o,
             Err(e) => return OriginMatch::Malformed(e),
@@ -111,7 +119,7 @@ impl AllowOrigin {
         if self.reflect_any {
             return OriginMatch::Echo;
         }
-        if let Some(v) = self.exact.get(origin.as_str()) {
+        if let Some(v) = self.exact.get(origin.as_str().as_bytes()) {
             return OriginMatch::Value(v);
         }
         if !self.patterns.is_empty() && self.matches_pattern(&origin) {

@@ -5,15 +5,15 @@ use http::{HeaderValue, StatusCode};
 use crate::header_names::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, ACCESS_CONTROL_EXPOSE_HEADERS,
-    ACCESS_CONTROL_MAX_AGE, RESPONSE_HEADERS,
+    ACCESS_CONTROL_MAX_AGE,
 };
 use crate::policy::{Inner, Policy};
 use crate::refusal::Refusal;
 use crate::request_headers::RequestedHeaders;
-use crate::response::{merge_vary, ResponseHeaders};
+use crate::response::{merge_vary, remove_cors_headers, ResponseHeaders};
 
-const TRUE: HeaderValue = HeaderValue::from_static("true");
-const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("origin");
+pub(crate) const TRUE: HeaderValue = HeaderValue::from_static("true");
+pub(crate) const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("origin");
 
 /// The policy's decision for one request: what to do, and the refusal, if any.
 ///
@@ -95,9 +95,7 @@ impl Preflight<'_> {
     /// Writes the answer's headers. Any `Access-Control-*` response header already present (say,
     /// from a handler whose response an adapter turns into the preflight answer) is removed first.
     pub fn apply<H: ResponseHeaders + ?Sized>(&self, headers: &mut H) {
-        for name in RESPONSE_HEADERS {
-            headers.remove_all(name);
-        }
+        remove_cors_headers(headers);
         write_preflight(
             self.inner,
             self.allow_origin.as_ref(),
@@ -138,9 +136,7 @@ impl Forward {
     /// removed first, so `Access-Control-Allow-Origin` is never sent twice. `Vary` is merged.
     pub fn apply<H: ResponseHeaders + ?Sized>(&self, headers: &mut H) {
         let inner = &*self.policy.inner;
-        for name in RESPONSE_HEADERS {
-            headers.remove_all(name);
-        }
+        remove_cors_headers(headers);
         if let Some(p) = &self.preflight {
             let lines = p.requested.iter().map(Vec::as_slice);
             write_preflight(inner, self.allow_origin.as_ref(), &p.method, lines, p.private_network, p.stage, headers);
@@ -152,12 +148,12 @@ impl Forward {
             merge_vary(headers, &["origin"], &VARY_ORIGIN);
         }
         if let Some(origin) = &self.allow_origin {
-            headers.append_value(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            headers.append_value(&ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             if inner.credentials {
-                headers.append_value(ACCESS_CONTROL_ALLOW_CREDENTIALS, &TRUE);
+                headers.append_value(&ACCESS_CONTROL_ALLOW_CREDENTIALS, &TRUE);
             }
             if let Some(expose) = &inner.expose {
-                headers.append_value(ACCESS_CONTROL_EXPOSE_HEADERS, expose);
+                headers.append_value(&ACCESS_CONTROL_EXPOSE_HEADERS, expose);
             }
         }
     }
@@ -174,9 +170,9 @@ fn write_preflight<'r, H: ResponseHeaders + ?Sized>(
 ) {
     merge_vary(headers, inner.vary_preflight_tokens, &inner.vary_preflight);
     let Some(origin) = allow_origin.filter(|_| stage > Stage::OriginRefused) else { return };
-    headers.append_value(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.append_value(&ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     if inner.credentials {
-        headers.append_value(ACCESS_CONTROL_ALLOW_CREDENTIALS, &TRUE);
+        headers.append_value(&ACCESS_CONTROL_ALLOW_CREDENTIALS, &TRUE);
     }
     if stage == Stage::OriginOnly {
         return;
@@ -185,10 +181,10 @@ fn write_preflight<'r, H: ResponseHeaders + ?Sized>(
     // credentials the requested method itself is named.
     if inner.methods.any && inner.credentials {
         if let Ok(v) = HeaderValue::from_bytes(method) {
-            headers.append_value(ACCESS_CONTROL_ALLOW_METHODS, &v);
+            headers.append_value(&ACCESS_CONTROL_ALLOW_METHODS, &v);
         }
     } else if !inner.methods.header.is_empty() {
-        headers.append_value(ACCESS_CONTROL_ALLOW_METHODS, &inner.methods.header);
+        headers.append_value(&ACCESS_CONTROL_ALLOW_METHODS, &inner.methods.header);
     }
     if stage == Stage::Methods {
         return;
@@ -198,20 +194,20 @@ fn write_preflight<'r, H: ResponseHeaders + ?Sized>(
         if stage == Stage::All {
             for line in requested.filter(|l| !l.trim_ascii().is_empty()) {
                 if let Ok(v) = HeaderValue::from_bytes(line.trim_ascii()) {
-                    headers.append_value(ACCESS_CONTROL_ALLOW_HEADERS, &v);
+                    headers.append_value(&ACCESS_CONTROL_ALLOW_HEADERS, &v);
                 }
             }
         }
     } else if let Some(allowed) = &inner.headers.header {
-        headers.append_value(ACCESS_CONTROL_ALLOW_HEADERS, allowed);
+        headers.append_value(&ACCESS_CONTROL_ALLOW_HEADERS, allowed);
     }
     if stage == Stage::Headers {
         return;
     }
     if let Some(max_age) = &inner.max_age {
-        headers.append_value(ACCESS_CONTROL_MAX_AGE, max_age);
+        headers.append_value(&ACCESS_CONTROL_MAX_AGE, max_age);
     }
     if private_network {
-        headers.append_value(ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, &TRUE);
+        headers.append_value(&ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, &TRUE);
     }
 }

@@ -1,42 +1,46 @@
 //! The header names of the CORS protocol, and the Fetch standard's lists of names a page can
 //! never set or read.
 
+use http::HeaderName;
+
 /// `Origin` (Fetch, "Origin header").
-pub const ORIGIN: &str = "origin";
+pub static ORIGIN: HeaderName = http::header::ORIGIN;
 /// `Vary` (RFC 9110, section 12.5.5).
-pub const VARY: &str = "vary";
+pub static VARY: HeaderName = http::header::VARY;
 /// `Access-Control-Request-Method` (Fetch, "HTTP requests").
-pub const ACCESS_CONTROL_REQUEST_METHOD: &str = "access-control-request-method";
+pub static ACCESS_CONTROL_REQUEST_METHOD: HeaderName = http::header::ACCESS_CONTROL_REQUEST_METHOD;
 /// `Access-Control-Request-Headers` (Fetch, "HTTP requests").
-pub const ACCESS_CONTROL_REQUEST_HEADERS: &str = "access-control-request-headers";
+pub static ACCESS_CONTROL_REQUEST_HEADERS: HeaderName = http::header::ACCESS_CONTROL_REQUEST_HEADERS;
 /// `Access-Control-Request-Private-Network` (Private Network Access draft).
-pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: &str = "access-control-request-private-network";
+pub static ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-request-private-network");
 /// `Access-Control-Allow-Origin` (Fetch, "HTTP responses").
-pub const ACCESS_CONTROL_ALLOW_ORIGIN: &str = "access-control-allow-origin";
+pub static ACCESS_CONTROL_ALLOW_ORIGIN: HeaderName = http::header::ACCESS_CONTROL_ALLOW_ORIGIN;
 /// `Access-Control-Allow-Credentials` (Fetch, "HTTP responses").
-pub const ACCESS_CONTROL_ALLOW_CREDENTIALS: &str = "access-control-allow-credentials";
+pub static ACCESS_CONTROL_ALLOW_CREDENTIALS: HeaderName = http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS;
 /// `Access-Control-Allow-Methods` (Fetch, "HTTP responses").
-pub const ACCESS_CONTROL_ALLOW_METHODS: &str = "access-control-allow-methods";
+pub static ACCESS_CONTROL_ALLOW_METHODS: HeaderName = http::header::ACCESS_CONTROL_ALLOW_METHODS;
 /// `Access-Control-Allow-Headers` (Fetch, "HTTP responses").
-pub const ACCESS_CONTROL_ALLOW_HEADERS: &str = "access-control-allow-headers";
+pub static ACCESS_CONTROL_ALLOW_HEADERS: HeaderName = http::header::ACCESS_CONTROL_ALLOW_HEADERS;
 /// `Access-Control-Expose-Headers` (Fetch, "HTTP responses").
-pub const ACCESS_CONTROL_EXPOSE_HEADERS: &str = "access-control-expose-headers";
+pub static ACCESS_CONTROL_EXPOSE_HEADERS: HeaderName = http::header::ACCESS_CONTROL_EXPOSE_HEADERS;
 /// `Access-Control-Max-Age` (Fetch, "HTTP responses").
-pub const ACCESS_CONTROL_MAX_AGE: &str = "access-control-max-age";
+pub static ACCESS_CONTROL_MAX_AGE: HeaderName = http::header::ACCESS_CONTROL_MAX_AGE;
 /// `Access-Control-Allow-Private-Network` (Private Network Access draft).
-pub const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: &str = "access-control-allow-private-network";
+pub static ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-allow-private-network");
 
 /// Every response header this library writes. The policy owns them: whatever a handler set under
 /// these names is removed before the policy's answer is added, so a response never carries two
 /// `Access-Control-Allow-Origin` values.
-pub const RESPONSE_HEADERS: [&str; 7] = [
-    ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_ALLOW_CREDENTIALS,
-    ACCESS_CONTROL_ALLOW_METHODS,
-    ACCESS_CONTROL_ALLOW_HEADERS,
-    ACCESS_CONTROL_EXPOSE_HEADERS,
-    ACCESS_CONTROL_MAX_AGE,
-    ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+pub static RESPONSE_HEADERS: [HeaderName; 7] = [
+    http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+    http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+    http::header::ACCESS_CONTROL_ALLOW_METHODS,
+    http::header::ACCESS_CONTROL_ALLOW_HEADERS,
+    http::header::ACCESS_CONTROL_EXPOSE_HEADERS,
+    http::header::ACCESS_CONTROL_MAX_AGE,
+    HeaderName::from_static("access-control-allow-private-network"),
 ];
 
 /// Fetch, "forbidden request-header": names a page cannot set, so allowing them is a mistake.

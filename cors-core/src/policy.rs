@@ -7,7 +7,7 @@ use http::{HeaderValue, StatusCode};
 
 use crate::allow_methods::AllowMethods;
 use crate::allow_origin::{AllowOrigin, OriginMatch};
-use crate::decision::{Action, Decision, Forward, Preflight, PreflightOwned, Stage};
+use crate::decision::{Action, Decision, Forward, Preflight, PreflightOwned, Stage, TRUE, VARY_ORIGIN};
 use crate::error::Problem;
 use crate::header_names::{
     is_token, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
@@ -67,6 +67,30 @@ impl Policy {
         PolicyBuilder::default()
     }
 
+    /// Every header value this policy writes whatever the request: `true`, `*`, `origin`, the
+    /// preflight's `Vary`, the lists of methods, headers and exposed headers, the max-age. An
+    /// adapter for a framework with its own header value type converts these once, when it is
+    /// set up, rather than on every response. Values taken from the request (an echoed origin,
+    /// echoed request headers) are not among them.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder()
+    ///     .allow_origin("https://app.example.com")
+    ///     .allow_methods(["GET", "PUT"])
+    ///     .allow_credentials(true)
+    ///     .build()?;
+    /// let values = policy.fixed_header_values();
+    /// assert!(values.iter().any(|v| v == "true"));
+    /// assert!(values.iter().any(|v| v == "GET, PUT"));
+    /// # Ok::<(), cors_core::ConfigError>(())
+    /// ```
+    pub fn fixed_header_values(&self) -> Vec<HeaderValue> {
+        let inner = &*self.inner;
+        let mut values = vec![TRUE, WILDCARD, VARY_ORIGIN, inner.vary_preflight.clone(), inner.methods.header.clone()];
+        values.extend([&inner.headers.header, &inner.expose, &inner.max_age].into_iter().flatten().cloned());
+        values
+    }
+
     /// Non-fatal findings of [`PolicyBuilder::build`], such as duplicate entries. They are also
     /// logged through `tracing` at warn level when the policy is built.
     pub fn warnings(&self) -> &[Problem] {
@@ -116,14 +140,14 @@ impl Policy {
         let inner = &*self.inner;
         let mut origin: Option<&'a [u8]> = None;
         let mut origins = 0usize;
-        request.for_each_header(ORIGIN, &mut |v| {
+        request.for_each_header(&ORIGIN, &mut |v| {
             origins += 1;
             origin.get_or_insert(v);
         });
         let mut acrm: Option<&'a [u8]> = None;
         let mut acrm_count = 0usize;
         if origins > 0 && request.method() == b"OPTIONS" {
-            request.for_each_header(ACCESS_CONTROL_REQUEST_METHOD, &mut |v| {
+            request.for_each_header(&ACCESS_CONTROL_REQUEST_METHOD, &mut |v| {
                 acrm_count += 1;
                 acrm.get_or_insert(v);
             });
@@ -147,9 +171,9 @@ impl Policy {
             return Decision { action: Action::Forward(forward), refusal };
         };
         let mut requested = RequestedHeaders::new();
-        request.for_each_header(ACCESS_CONTROL_REQUEST_HEADERS, &mut |v| requested.push(v));
+        request.for_each_header(&ACCESS_CONTROL_REQUEST_HEADERS, &mut |v| requested.push(v));
         let mut private_network = false;
-        request.for_each_header(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, &mut |v| private_network |= v == b"true");
+        request.for_each_header(&ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, &mut |v| private_network |= v == b"true");
 
         let (stage, refusal) = if refusal.is_some() {
             (Stage::OriginRefused, refusal)

@@ -1,7 +1,7 @@
 //! The request as the core sees it: a method and header values as bytes, borrowed from whatever
 //! type the framework uses.
 
-use http::HeaderValue;
+use http::{HeaderName, HeaderValue};
 
 /// A borrowed view of a request: what [`Policy::decide`](crate::Policy::decide) reads.
 ///
@@ -13,9 +13,9 @@ use http::HeaderValue;
 /// struct Raw { method: String, headers: Vec<(String, Vec<u8>)> }
 /// impl CorsRequest for Raw {
 ///     fn method(&self) -> &[u8] { self.method.as_bytes() }
-///     fn for_each_header<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s [u8])) {
+///     fn for_each_header<'s>(&'s self, name: &http::HeaderName, f: &mut dyn FnMut(&'s [u8])) {
 ///         for (n, v) in &self.headers {
-///             if n.eq_ignore_ascii_case(name) { f(v) }
+///             if n.eq_ignore_ascii_case(name.as_str()) { f(v) }
 ///         }
 ///     }
 /// }
@@ -25,13 +25,13 @@ pub trait CorsRequest {
     fn method(&self) -> &[u8];
 
     /// Calls `f` with each value of the header `name` (given in lowercase), in order.
-    fn for_each_header<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s [u8]));
+    fn for_each_header<'s>(&'s self, name: &HeaderName, f: &mut dyn FnMut(&'s [u8]));
 
     /// The `Origin` header as an owned value, when the framework can hand it over without copying
     /// (used to echo an allowed origin). The default copies the bytes.
     fn origin_value(&self) -> Option<HeaderValue> {
         let mut value = None;
-        self.for_each_header(crate::header_names::ORIGIN, &mut |v| {
+        self.for_each_header(&crate::header_names::ORIGIN, &mut |v| {
             if value.is_none() {
                 value = HeaderValue::from_bytes(v).ok();
             }
@@ -40,7 +40,7 @@ pub trait CorsRequest {
     }
 }
 
-fn each<'s>(headers: &'s http::HeaderMap, name: &str, f: &mut dyn FnMut(&'s [u8])) {
+fn each<'s>(headers: &'s http::HeaderMap, name: &HeaderName, f: &mut dyn FnMut(&'s [u8])) {
     for v in headers.get_all(name) {
         f(v.as_bytes());
     }
@@ -51,7 +51,7 @@ impl<B> CorsRequest for http::Request<B> {
         self.method().as_str().as_bytes()
     }
 
-    fn for_each_header<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s [u8])) {
+    fn for_each_header<'s>(&'s self, name: &HeaderName, f: &mut dyn FnMut(&'s [u8])) {
         each(self.headers(), name, f);
     }
 
@@ -65,7 +65,7 @@ impl CorsRequest for http::request::Parts {
         self.method.as_str().as_bytes()
     }
 
-    fn for_each_header<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s [u8])) {
+    fn for_each_header<'s>(&'s self, name: &HeaderName, f: &mut dyn FnMut(&'s [u8])) {
         each(&self.headers, name, f);
     }
 

@@ -1,44 +1,65 @@
 //! Writing the policy's answer into a response's headers, whatever the framework's header type,
 //! and merging `Vary` with what the handler set.
 
-use http::HeaderValue;
+use http::{HeaderName, HeaderValue};
 
-use crate::header_names::VARY;
+use crate::header_names::{RESPONSE_HEADERS, VARY};
 
 /// The response headers the core writes into. Implemented here for `http::HeaderMap`; adapters
-/// for frameworks with their own types implement it in a few lines.
+/// for frameworks with their own types implement it in a few lines. Names are the `'static`
+/// items of [`header_names`](crate::header_names): a framework that wants `&'static str` names
+/// takes `name.as_str()` without a copy.
 ///
 /// ```
 /// use cors_core::ResponseHeaders;
 /// let mut headers = http::HeaderMap::new();
-/// headers.append_value("vary", &http::HeaderValue::from_static("origin"));
+/// headers.append_value(&cors_core::header_names::VARY, &http::HeaderValue::from_static("origin"));
 /// let mut seen = Vec::new();
-/// headers.for_each_value("vary", &mut |v| seen.push(v.to_vec()));
+/// headers.for_each_value(&cors_core::header_names::VARY, &mut |v| seen.push(v.to_vec()));
 /// assert_eq!(seen, [b"origin".to_vec()]);
 /// ```
 pub trait ResponseHeaders {
-    /// Removes every value of `name` (lowercase).
-    fn remove_all(&mut self, name: &'static str);
-    /// Adds a value for `name` (lowercase), keeping existing ones.
-    fn append_value(&mut self, name: &'static str, value: &HeaderValue);
-    /// Calls `f` with each value of `name` (lowercase).
-    fn for_each_value(&self, name: &'static str, f: &mut dyn FnMut(&[u8]));
+    /// Removes every value of `name` (`name.as_str()` is lowercase).
+    fn remove_all(&mut self, name: &'static HeaderName);
+    /// Adds a value for `name`, keeping existing ones.
+    fn append_value(&mut self, name: &'static HeaderName, value: &HeaderValue);
+    /// Calls `f` with each value of `name`.
+    fn for_each_value(&self, name: &'static HeaderName, f: &mut dyn FnMut(&[u8]));
+    /// Whether a header named `access-control-*` may be present. The core removes its own
+    /// names one by one only when it may; the default says it may, which is always correct.
+    fn may_have_access_control(&self) -> bool {
+        true
+    }
 }
 
 impl ResponseHeaders for http::HeaderMap {
-    fn remove_all(&mut self, name: &'static str) {
-        if self.contains_key(name) {
-            while self.remove(name).is_some() {}
+    fn remove_all(&mut self, name: &'static HeaderName) {
+        // `remove` takes every value of `name` out and returns the first.
+        drop(self.remove(name));
+    }
+
+    fn append_value(&mut self, name: &'static HeaderName, value: &HeaderValue) {
+        self.append(name.clone(), value.clone());
+    }
+
+    fn for_each_value(&self, name: &'static HeaderName, f: &mut dyn FnMut(&[u8])) {
+        for v in self.get_all(name) {
+            f(v.as_bytes());
         }
     }
 
-    fn append_value(&mut self, name: &'static str, value: &HeaderValue) {
-        self.append(http::HeaderName::from_static(name), value.clone());
+    /// One pass over the names, cheaper than looking up the seven names the core writes.
+    fn may_have_access_control(&self) -> bool {
+        self.keys().any(|name| name.as_str().starts_with("access-control-"))
     }
+}
 
-    fn for_each_value(&self, name: &'static str, f: &mut dyn FnMut(&[u8])) {
-        for v in self.get_all(name) {
-            f(v.as_bytes());
+/// Removes every response header the core writes ([`RESPONSE_HEADERS`]), so the policy's answer
+/// is the only one.
+pub(crate) fn remove_cors_headers<H: ResponseHeaders + ?Sized>(headers: &mut H) {
+    if headers.may_have_access_control() {
+        for name in &RESPONSE_HEADERS {
+            headers.remove_all(name);
         }
     }
 }
@@ -50,7 +71,7 @@ impl ResponseHeaders for http::HeaderMap {
 pub(crate) fn merge_vary<H: ResponseHeaders + ?Sized>(headers: &mut H, tokens: &[&str], all: &HeaderValue) {
     let mut present = [false; 8];
     let mut star = false;
-    headers.for_each_value(VARY, &mut |line| {
+    headers.for_each_value(&VARY, &mut |line| {
         for item in line.split(|&b| b == b',') {
             let item = item.trim_ascii();
             if item == b"*" {
@@ -69,12 +90,12 @@ pub(crate) fn merge_vary<H: ResponseHeaders + ?Sized>(headers: &mut H, tokens: &
     let missing = |i: usize| !present.get(i).copied().unwrap_or(false);
     let n_missing = (0..tokens.len()).filter(|&i| missing(i)).count();
     if n_missing == tokens.len() {
-        headers.append_value(VARY, all);
+        headers.append_value(&VARY, all);
     } else if n_missing > 0 {
         // Rare: the handler varies on some of the tokens already; allocate only here.
         let rest: Vec<&str> = tokens.iter().enumerate().filter(|(i, _)| missing(*i)).map(|(_, t)| *t).collect();
         if let Ok(v) = HeaderValue::from_str(&rest.join(", ")) {
-            headers.append_value(VARY, &v);
+            headers.append_value(&VARY, &v);
         }
     }
 }

@@ -112,8 +112,8 @@ impl CorsRequest for RocketRequest<'_, '_> {
     }
 
     // Rocket keeps only header values that are UTF-8; one that is not never reaches the policy.
-    fn for_each_header<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s [u8])) {
-        for value in self.0.headers().get(name) {
+    fn for_each_header<'s>(&'s self, name: &http::HeaderName, f: &mut dyn FnMut(&'s [u8])) {
+        for value in self.0.headers().get(name.as_str()) {
             f(value.as_bytes());
         }
     }
@@ -123,22 +123,30 @@ impl CorsRequest for RocketRequest<'_, '_> {
 struct RocketHeaders<'a, 'r>(&'a mut Response<'r>);
 
 impl ResponseHeaders for RocketHeaders<'_, '_> {
-    fn remove_all(&mut self, name: &'static str) {
-        self.0.remove_header(name);
+    fn remove_all(&mut self, name: &'static http::HeaderName) {
+        self.0.remove_header(name.as_str());
     }
 
-    fn append_value(&mut self, name: &'static str, value: &http::HeaderValue) {
+    fn append_value(&mut self, name: &'static http::HeaderName, value: &http::HeaderValue) {
         let value = match value.to_str() {
             Ok(v) => Cow::Borrowed(v),
             Err(_) => String::from_utf8_lossy(value.as_bytes()),
         };
-        self.0.adjoin_raw_header(name, value.into_owned());
+        self.0.adjoin_raw_header(name.as_str(), value.into_owned());
     }
 
-    fn for_each_value(&self, name: &'static str, f: &mut dyn FnMut(&[u8])) {
-        for value in self.0.headers().get(name) {
+    fn for_each_value(&self, name: &'static http::HeaderName, f: &mut dyn FnMut(&[u8])) {
+        for value in self.0.headers().get(name.as_str()) {
             f(value.as_bytes());
         }
+    }
+
+    // Rocket keeps names as written: compared without regard to case.
+    fn may_have_access_control(&self) -> bool {
+        self.0
+            .headers()
+            .iter()
+            .any(|h| h.name().as_str().get(..15).is_some_and(|p| p.eq_ignore_ascii_case("access-control-")))
     }
 }
 
