@@ -10,9 +10,12 @@
 //!   adapter's release server; each must be answered or closed quickly and the next one served.
 //! - `fuzz --seconds N [--target NAME] [--sanitizer none|address]`: the cargo-fuzz targets of
 //!   `cors-core/fuzz`, N seconds each; executions and findings per target.
+//! - `bench [--quick] [--report]`: criterion benchmarks of the decision and of every adapter
+//!   against the established CORS crate of its framework, in one run, then one table.
 #![forbid(unsafe_code)]
 
 mod adapters;
+mod bench;
 mod browser;
 mod conformance;
 mod fuzz;
@@ -40,7 +43,10 @@ tasks:
       at every adapter's release server: answered or closed quickly, the next request served
   fuzz --seconds N [--target NAME] [--sanitizer none|address]
       run the cargo-fuzz targets in cors-core/fuzz (origin, request_headers, config, decide) for N
-      seconds each on stable (RUSTC_BOOTSTRAP=1); needs `cargo install cargo-fuzz --locked`";
+      seconds each on stable (RUSTC_BOOTSTRAP=1); needs `cargo install cargo-fuzz --locked`
+  bench [--quick] [--report]
+      criterion benchmarks: cors-core's decision, and each adapter vs the established crate of its
+      framework (bare / ours / peer, time and allocations per request), then one table";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -51,6 +57,7 @@ fn main() -> ExitCode {
         Some("soak") => soak::run(&rest),
         Some("hostile") => hostile::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
+        Some("bench") => bench::run(&rest),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,0 +1,107 @@
+//! axum 0.8: a `Router` called with tower's `oneshot`; `cors-axum` against tower-http's
+//! `CorsLayer`, both with 1 and with 10,000 origins.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::routing::get;
+use axum::Router;
+use http::header::ACCESS_CONTROL_ALLOW_ORIGIN;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, Uri};
+use tower::ServiceExt;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::{spec, Case, Framework, Harness, Outcome};
+
+async fn ok() -> &'static str {
+    "ok"
+}
+
+fn router() -> Router {
+    Router::new().route("/data", get(ok).post(ok).put(ok))
+}
+
+/// `with_state` turns every handler into a route once, as `axum::serve` does through
+/// `into_make_service`; a router called without it rebuilds its routes, layers included, per request.
+fn finish(router: Router) -> Router {
+    router.with_state(())
+}
+
+/// tower-http's layer with the benchmark policy.
+fn tower_http(large: bool) -> CorsLayer {
+    let origins =
+        crate::origins(large).iter().map(|o| HeaderValue::from_str(o).expect("a valid origin")).collect::<Vec<_>>();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_headers(spec::TEN_HEADERS.map(HeaderName::from_static))
+        .expose_headers([HeaderName::from_static("x-total-count")])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
+}
+
+/// A request's method and headers, cloned for each request (as the other frameworks' test
+/// clients build theirs).
+struct Template {
+    method: Method,
+    headers: HeaderMap,
+}
+
+impl Template {
+    fn new(case: Case) -> Template {
+        let mut headers = HeaderMap::new();
+        for (name, value) in case.headers() {
+            headers.append(HeaderName::from_static(name), HeaderValue::from_static(value));
+        }
+        Template { method: Method::from_bytes(case.method().as_bytes()).expect("a valid method"), headers }
+    }
+
+    fn request(&self) -> Request<Body> {
+        let mut request = Request::new(Body::empty());
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = Uri::from_static("/data");
+        *request.headers_mut() = self.headers.clone();
+        request
+    }
+}
+
+struct Templates(Vec<(Case, Template)>);
+
+impl Templates {
+    fn new() -> Templates {
+        Templates(Case::WITH_LARGE.iter().map(|&case| (case, Template::new(case))).collect())
+    }
+
+    fn get(&self, case: Case) -> &Template {
+        &self.0.iter().find(|(c, _)| *c == case).expect("a template for every case").1
+    }
+}
+
+async fn call(app: &Router, template: &Template) -> Outcome {
+    let response: Response<Body> = match app.clone().oneshot(template.request()).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    Outcome {
+        status: response.status().as_u16(),
+        allow_origin: response.headers().contains_key(ACCESS_CONTROL_ALLOW_ORIGIN),
+    }
+}
+
+/// The axum apps: bare, `cors-axum`, tower-http.
+pub fn harness() -> impl Framework {
+    let bare = finish(router());
+    let ours = [false, true]
+        .map(|large| finish(router().layer(cors_axum::CorsLayer::new(spec::policy(crate::origins(large))))));
+    let peer = [false, true].map(|large| finish(router().layer(tower_http(large))));
+    let (t1, t2, t3) = (Templates::new(), Templates::new(), Templates::new());
+    Harness::new(
+        "axum",
+        "tower-http",
+        Case::WITH_LARGE,
+        crate::tokio_runtime(),
+        async move |case: Case| call(&bare, t1.get(case)).await,
+        async move |case: Case| call(&ours[usize::from(case.large())], t2.get(case)).await,
+        async move |case: Case| call(&peer[usize::from(case.large())], t3.get(case)).await,
+    )
+}
