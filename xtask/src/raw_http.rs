@@ -12,20 +12,7 @@ pub fn send(port: u16, request: &RawRequest, timeout: Duration) -> Result<RawRes
     let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
     stream.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
     stream.set_write_timeout(Some(timeout)).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::with_capacity(512);
-    bytes.extend_from_slice(
-        format!("{} {} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\n", request.method, request.path).as_bytes(),
-    );
-    for (name, value) in &request.headers {
-        bytes.extend_from_slice(name.as_bytes());
-        bytes.extend_from_slice(b": ");
-        bytes.extend_from_slice(value);
-        bytes.extend_from_slice(b"\r\n");
-    }
-    if matches!(request.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
-        bytes.extend_from_slice(b"content-length: 0\r\n");
-    }
-    bytes.extend_from_slice(b"connection: close\r\n\r\n");
+    let bytes = encode(request, port, true);
     // A server may answer and close before reading a huge request: that is not a failure here.
     let _ = stream.write_all(&bytes);
     let mut answer = Vec::new();
@@ -90,6 +77,29 @@ fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
         out.extend_from_slice(data.get(..size).ok_or("truncated chunk")?);
         data = data.get(size + 2..).ok_or("truncated chunk end")?;
     }
+}
+
+/// The bytes of `request` for 127.0.0.1:`port`: a `host` header first, `content-length: 0` for
+/// methods that carry a body, and `connection: close` when `close`.
+pub fn encode(request: &RawRequest, port: u16, close: bool) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(256 + request.headers.iter().map(|(n, v)| n.len() + v.len() + 4).sum::<usize>());
+    bytes.extend_from_slice(
+        format!("{} {} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\n", request.method, request.path).as_bytes(),
+    );
+    for (name, value) in &request.headers {
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(b": ");
+        bytes.extend_from_slice(value);
+        bytes.extend_from_slice(b"\r\n");
+    }
+    if matches!(request.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
+        bytes.extend_from_slice(b"content-length: 0\r\n");
+    }
+    if close {
+        bytes.extend_from_slice(b"connection: close\r\n");
+    }
+    bytes.extend_from_slice(b"\r\n");
+    bytes
 }
 
 #[cfg(test)]

@@ -76,18 +76,6 @@ impl Template {
     }
 }
 
-struct Templates(Vec<(Case, Template)>);
-
-impl Templates {
-    fn new() -> Templates {
-        Templates(Case::COMMON.iter().map(|&case| (case, Template::new(case))).collect())
-    }
-
-    fn get(&self, case: Case) -> &Template {
-        &self.0.iter().find(|(c, _)| *c == case).expect("a template for every case").1
-    }
-}
-
 async fn call<S, B>(app: &S, template: &Template) -> Outcome
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = Error>,
@@ -113,7 +101,8 @@ pub fn harness() -> impl Framework {
             test::init_service(app().wrap(actix_cors())).await,
         )
     });
-    let (t1, t2, t3) = (Templates::new(), Templates::new(), Templates::new());
+    let templates = || crate::Templates::new(Case::COMMON, Template::new);
+    let (t1, t2, t3) = (templates(), templates(), templates());
     Harness::new(
         "actix",
         "actix-cors",

@@ -65,18 +65,6 @@ impl Template {
     }
 }
 
-struct Templates(Vec<(Case, Template)>);
-
-impl Templates {
-    fn new() -> Templates {
-        Templates(Case::WITH_LARGE.iter().map(|&case| (case, Template::new(case))).collect())
-    }
-
-    fn get(&self, case: Case) -> &Template {
-        &self.0.iter().find(|(c, _)| *c == case).expect("a template for every case").1
-    }
-}
-
 async fn call(app: &Router, template: &Template) -> Outcome {
     let response: Response<Body> = match app.clone().oneshot(template.request()).await {
         Ok(response) => response,
@@ -94,7 +82,8 @@ pub fn harness() -> impl Framework {
     let ours = [false, true]
         .map(|large| finish(router().layer(cors_axum::CorsLayer::new(spec::policy(crate::origins(large))))));
     let peer = [false, true].map(|large| finish(router().layer(tower_http(large))));
-    let (t1, t2, t3) = (Templates::new(), Templates::new(), Templates::new());
+    let templates = || crate::Templates::new(Case::WITH_LARGE, Template::new);
+    let (t1, t2, t3) = (templates(), templates(), templates());
     Harness::new(
         "axum",
         "tower-http",

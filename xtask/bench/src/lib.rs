@@ -150,6 +150,21 @@ pub fn origins(large: bool) -> Vec<String> {
     spec::exact_origins(if large { 10_000 } else { 1 })
 }
 
+/// One prebuilt request template per case.
+pub struct Templates<T>(Vec<(Case, T)>);
+
+impl<T> Templates<T> {
+    /// A template for each of `cases`.
+    pub fn new(cases: &[Case], make: impl Fn(Case) -> T) -> Templates<T> {
+        Templates(cases.iter().map(|&case| (case, make(case))).collect())
+    }
+
+    /// The template of `case`.
+    pub fn get(&self, case: Case) -> &T {
+        &self.0.iter().find(|(c, _)| *c == case).expect("a template for every case").1
+    }
+}
+
 /// What came back: enough to check that a middleware did its job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Outcome {

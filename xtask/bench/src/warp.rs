@@ -52,18 +52,6 @@ impl Template {
     }
 }
 
-struct Templates(Vec<(Case, Template)>);
-
-impl Templates {
-    fn new() -> Templates {
-        Templates(Case::COMMON.iter().map(|&case| (case, Template::new(case))).collect())
-    }
-
-    fn get(&self, case: Case) -> &Template {
-        &self.0.iter().find(|(c, _)| *c == case).expect("a template for every case").1
-    }
-}
-
 fn outcome(response: &http::Response<impl Sized>) -> Outcome {
     Outcome {
         status: response.status().as_u16(),
@@ -76,7 +64,8 @@ pub fn harness() -> impl Framework {
     let bare = routes();
     let ours = routes().with_cors(spec::policy(crate::origins(false)));
     let peer = routes().with(warp_cors());
-    let (t1, t2, t3) = (Templates::new(), Templates::new(), Templates::new());
+    let templates = || crate::Templates::new(Case::COMMON, Template::new);
+    let (t1, t2, t3) = (templates(), templates(), templates());
     Harness::new(
         "warp",
         "warp::cors",

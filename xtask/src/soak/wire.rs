@@ -8,35 +8,14 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
-use cors_core::conformance::{RawRequest, RawResponse};
+use cors_core::conformance::RawResponse;
 
 /// The longest answer head read before giving up on the answer.
 const MAX_HEAD: usize = 1 << 20;
 /// The longest line (chunk size, trailer) read before giving up on the answer.
 const MAX_LINE: usize = 8 * 1024;
 
-/// The bytes of `request` for 127.0.0.1:`port`: a `host` header first, `content-length: 0` for
-/// methods that carry a body, and `connection: close` when `close`.
-pub fn encode(request: &RawRequest, port: u16, close: bool) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(256 + request.headers.iter().map(|(n, v)| n.len() + v.len() + 4).sum::<usize>());
-    bytes.extend_from_slice(
-        format!("{} {} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\n", request.method, request.path).as_bytes(),
-    );
-    for (name, value) in &request.headers {
-        bytes.extend_from_slice(name.as_bytes());
-        bytes.extend_from_slice(b": ");
-        bytes.extend_from_slice(value);
-        bytes.extend_from_slice(b"\r\n");
-    }
-    if matches!(request.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
-        bytes.extend_from_slice(b"content-length: 0\r\n");
-    }
-    if close {
-        bytes.extend_from_slice(b"connection: close\r\n");
-    }
-    bytes.extend_from_slice(b"\r\n");
-    bytes
-}
+pub use crate::raw_http::encode;
 
 /// Why no (complete) answer was read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -388,6 +367,7 @@ pub fn one_shot(port: u16, request: &[u8], head_request: bool, timeout: Duration
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cors_core::conformance::RawRequest;
 
     fn reader(bytes: &[u8]) -> Reader<&[u8]> {
         Reader::new(bytes)
