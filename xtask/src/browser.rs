@@ -41,6 +41,8 @@ use proxy::{Exchange, Proxy};
 const PAGE: &str = include_str!("../browser/page.html");
 /// How long one page may take to run its fetches and report.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long to wait, after the page posted its results, for console messages still to come.
+const CONSOLE_SETTLE: Duration = Duration::from_secs(2);
 const SUBDOMAIN_HOST: &str = "a.b.example.org";
 const APEX_HOST: &str = "example.org";
 
@@ -304,6 +306,27 @@ fn run_page(
                 break;
             }
             Err(_) => {}
+        }
+    }
+    // Chromium may log the console message of the last blocked fetch after the page posted its
+    // results: wait (up to CONSOLE_SETTLE) until there is one message per blocked attempt.
+    if let Some(report) = &report {
+        let blocked = report
+            .get("results")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item.get("attempts").and_then(Value::as_array))
+            .flatten()
+            .filter(|a| a.get("outcome").and_then(Value::as_str) == Some("blocked"))
+            .count();
+        let settle = Instant::now() + CONSOLE_SETTLE;
+        loop {
+            early_lines.append(&mut browser.drain());
+            if chromium::cors_messages(&early_lines).len() >= blocked || Instant::now() >= settle {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
     let mut lines = browser.stop();
