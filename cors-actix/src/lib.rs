@@ -253,7 +253,7 @@ impl ResponseHeaders for Headers<'_> {
     }
 
     fn may_have_access_control(&self) -> bool {
-        self.map.keys().any(|name| name.as_str().starts_with("access-control-"))
+        self.map.keys().any(|name| name.as_str().starts_with(cors_core::header_names::ACCESS_CONTROL_PREFIX))
     }
 }
 

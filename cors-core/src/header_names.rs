@@ -30,6 +30,10 @@ pub static ACCESS_CONTROL_MAX_AGE: HeaderName = http::header::ACCESS_CONTROL_MAX
 pub static ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-allow-private-network");
 
+/// The prefix every CORS response header name shares: a response without a name starting with it
+/// carries none of [`RESPONSE_HEADERS`].
+pub const ACCESS_CONTROL_PREFIX: &str = "access-control-";
+
 /// Every response header this library writes. The policy owns them: whatever a handler set under
 /// these names is removed before the policy's answer is added, so a response never carries two
 /// `Access-Control-Allow-Origin` values.

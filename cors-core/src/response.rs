@@ -50,7 +50,7 @@ impl ResponseHeaders for http::HeaderMap {
 
     /// One pass over the names, cheaper than looking up the seven names the core writes.
     fn may_have_access_control(&self) -> bool {
-        self.keys().any(|name| name.as_str().starts_with("access-control-"))
+        self.keys().any(|name| name.as_str().starts_with(crate::header_names::ACCESS_CONTROL_PREFIX))
     }
 }
 

@@ -143,10 +143,11 @@ impl ResponseHeaders for RocketHeaders<'_, '_> {
 
     // Rocket keeps names as written: compared without regard to case.
     fn may_have_access_control(&self) -> bool {
+        use cors_core::header_names::ACCESS_CONTROL_PREFIX as PREFIX;
         self.0
             .headers()
             .iter()
-            .any(|h| h.name().as_str().get(..15).is_some_and(|p| p.eq_ignore_ascii_case("access-control-")))
+            .any(|h| h.name().as_str().get(..PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(PREFIX)))
     }
 }
 
