@@ -5,6 +5,10 @@ use http::HeaderValue;
 use crate::error::{Problem, ProblemKind};
 use crate::header_names::is_token;
 
+/// Longest `Access-Control-Request-Method` considered: the longest registered HTTP methods are
+/// under 20 bytes. A longer value is refused without further work, and never echoed or copied.
+pub const MAX_REQUEST_METHOD_LEN: usize = 64;
+
 const SETTING: &str = "allow_methods";
 
 /// The methods a browser normalizes to uppercase (Fetch, "normalize a method"); every other
@@ -17,7 +21,7 @@ pub(crate) fn is_safelisted_method(method: &[u8]) -> bool {
 }
 
 /// Fetch, "forbidden method": a page can never send these (byte-case-insensitive).
-fn is_forbidden_method(method: &str) -> bool {
+pub(crate) fn is_forbidden_method(method: &str) -> bool {
     ["CONNECT", "TRACE", "TRACK"].iter().any(|m| m.eq_ignore_ascii_case(method))
 }
 

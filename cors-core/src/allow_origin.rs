@@ -29,6 +29,9 @@ pub(crate) enum OriginMatch<'p> {
     Echo,
     /// Not allowed.
     Refused,
+    /// Accepted by a predicate, but plain `http` (not loopback) while the policy allows
+    /// credentials, without the dangerous opt-in.
+    Insecure,
     /// Not a serialized origin.
     Malformed(MalformedOrigin),
 }
@@ -38,6 +41,9 @@ pub(crate) struct AllowOrigin {
     pub(crate) any: bool,
     pub(crate) reflect_any: bool,
     pub(crate) null: bool,
+    /// Credentials without `allow_insecure_origins_with_credentials_dangerously`: dynamic checks
+    /// must not grant plain-`http` origins other than loopback.
+    refuse_insecure: bool,
     /// Keyed by the origin's serialization, the bytes a browser sends.
     exact: HashMap<Box<[u8]>, HeaderValue>,
     patterns: HashMap<Box<str>, Vec<PatternTarget>>,
@@ -50,8 +56,13 @@ static WILDCARD: HeaderValue = HeaderValue::from_static("*");
 const DISPLAY_LIMIT: usize = 8;
 
 impl AllowOrigin {
-    pub(crate) fn new(rules: Vec<OriginRule>, predicates: Vec<Predicate>, reflect_any: bool) -> Self {
-        let mut this = AllowOrigin { reflect_any, ..AllowOrigin::default() };
+    pub(crate) fn new(
+        rules: Vec<OriginRule>,
+        predicates: Vec<Predicate>,
+        reflect_any: bool,
+        refuse_insecure: bool,
+    ) -> Self {
+        let mut this = AllowOrigin { reflect_any, refuse_insecure, ..AllowOrigin::default() };
         let mut shown: Vec<String> = Vec::new();
         let total = rules.len() + predicates.len();
         for rule in rules {
@@ -126,9 +137,16 @@ impl AllowOrigin {
             return OriginMatch::Echo;
         }
         if self.predicates.iter().any(|p| p(&origin)) {
-            return OriginMatch::Echo;
+            return if self.refuses_insecure(&origin) { OriginMatch::Insecure } else { OriginMatch::Echo };
         }
         OriginMatch::Refused
+    }
+
+    /// The rule listed origins follow at build time, applied to an origin a dynamic check
+    /// accepted: with credentials, a plain-`http` origin other than loopback can be forged by
+    /// anyone on the network path, so it is never granted without the dangerous opt-in.
+    pub(crate) fn refuses_insecure(&self, origin: &Origin<'_>) -> bool {
+        self.refuse_insecure && origin.scheme() == "http" && !origin.is_loopback()
     }
 
     /// Looks the host up, then every suffix after a dot: O(number of labels), whatever the number
@@ -181,7 +199,7 @@ mod tests {
     use crate::origin_rule::parse_origin_rule;
 
     fn allow(list: &[&str]) -> AllowOrigin {
-        AllowOrigin::new(list.iter().map(|s| parse_origin_rule(s).unwrap()).collect(), Vec::new(), false)
+        AllowOrigin::new(list.iter().map(|s| parse_origin_rule(s).unwrap()).collect(), Vec::new(), false, false)
     }
 
     fn allowed(a: &AllowOrigin, origin: &str) -> bool {

@@ -50,6 +50,7 @@ pub struct PolicyBuilder {
     predicates: Vec<Predicate>,
     reflect_any: bool,
     insecure_with_credentials: bool,
+    null_with_credentials: bool,
     methods: Option<Vec<String>>,
     headers: Vec<String>,
     expose: Vec<String>,
@@ -67,6 +68,7 @@ impl Default for PolicyBuilder {
             predicates: Vec::new(),
             reflect_any: false,
             insecure_with_credentials: false,
+            null_with_credentials: false,
             methods: None,
             headers: Vec::new(),
             expose: Vec::new(),
@@ -102,13 +104,42 @@ impl PolicyBuilder {
         self.allow_origin("*")
     }
 
-    /// Allows the opaque origin `null` (sandboxed iframes, `file:` pages). Anyone can produce it.
+    /// Allows the opaque origin `null` (sandboxed iframes, `file:` pages). Anyone can produce it,
+    /// so together with credentials it is an error unless
+    /// [`allow_null_origin_with_credentials_dangerously`](Self::allow_null_origin_with_credentials_dangerously)
+    /// is called.
     pub fn allow_null_origin(self) -> Self {
         self.allow_origin("null")
     }
 
+    /// Accepts `null` together with credentials. Any page can produce the `null` origin (a
+    /// sandboxed iframe, a `data:` URL), so every site on the web can then read responses with
+    /// the user's cookies. Only for closed setups where no untrusted page can reach the server.
+    ///
+    /// ```
+    /// use cors_core::{Policy, ProblemKind};
+    /// let refused = Policy::builder().allow_null_origin().allow_credentials(true).build().unwrap_err();
+    /// assert_eq!(refused.problems()[0].kind(), ProblemKind::NullOriginWithCredentials);
+    /// let policy = Policy::builder()
+    ///     .allow_null_origin()
+    ///     .allow_credentials(true)
+    ///     .allow_null_origin_with_credentials_dangerously()
+    ///     .build()?;
+    /// assert_eq!(policy.warnings()[0].kind(), ProblemKind::NullOriginWithCredentials);
+    /// # Ok::<(), cors_core::ConfigError>(())
+    /// ```
+    pub fn allow_null_origin_with_credentials_dangerously(mut self) -> Self {
+        self.null_with_credentials = true;
+        self
+    }
+
     /// Allows the origins for which `predicate` returns true, in addition to the listed ones. It sees
-    /// only well-formed origins, never `null`.
+    /// only origins a browser can send (canonical hosts, never `null`).
+    ///
+    /// The rules for listed origins hold for what a predicate accepts: with credentials, a plain
+    /// `http` origin other than loopback is refused whatever the predicate says, unless
+    /// [`allow_insecure_origins_with_credentials_dangerously`](Self::allow_insecure_origins_with_credentials_dangerously)
+    /// is called.
     ///
     /// ```
     /// use cors_core::Policy;
@@ -285,13 +316,18 @@ impl PolicyBuilder {
                 }
             }
             if rules.contains(&OriginRule::Null) {
-                warnings.push(Problem::new(
+                let problem = Problem::new(
                     ProblemKind::NullOriginWithCredentials,
                     "allow_origins",
                     "null",
-                    "is allowed with credentials: any page can produce the null origin from a sandboxed iframe",
-                    "remove \"null\" unless you really need it",
-                ));
+                    "is allowed with credentials: any page can produce the null origin (a sandboxed iframe, a data: URL), so any site could read the user's data",
+                    "remove \"null\" and list the origins of your pages, or call allow_null_origin_with_credentials_dangerously() if no untrusted page can reach this server",
+                );
+                if self.null_with_credentials {
+                    warnings.push(problem);
+                } else {
+                    problems.push(problem);
+                }
             }
         }
         let methods = AllowMethods::new(self.methods.as_deref(), &mut problems, &mut warnings);
@@ -355,7 +391,8 @@ impl PolicyBuilder {
         if let Some(m) = &max_age {
             let _shared = m.clone();
         }
-        let origins = AllowOrigin::new(rules, self.predicates, self.reflect_any);
+        let refuse_insecure = self.credentials && !self.insecure_with_credentials;
+        let origins = AllowOrigin::new(rules, self.predicates, self.reflect_any, refuse_insecure);
         let origin_dependent = !origins.any;
         Ok(Policy {
             inner: Arc::new(Inner {

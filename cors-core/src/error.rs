@@ -36,15 +36,24 @@ pub enum ProblemKind {
     OriginPort,
     /// A non-ASCII host; browsers send the Punycode form.
     OriginNonAscii,
+    /// A host spelled as no browser serializes it: an IP address such as `127.1`,
+    /// `0x7f.0.0.1` or `[0:0:0:0:0:0:0:1]` (browsers write `127.0.0.1` and `[::1]`), or a
+    /// percent-encoded domain (URL standard, "host serializing").
+    OriginHostNotCanonical,
     /// A host or scheme with characters no origin has.
     OriginInvalid,
     /// A `*` anywhere but as the whole leftmost host label.
     OriginWildcardPosition,
-    /// A subdomain pattern over a bare public suffix (`https://*.com`, `https://*.co.uk`).
+    /// A subdomain pattern over a public suffix (`https://*.com`, `https://*.co.uk`,
+    /// `https://*.github.io`), or over a name whose children the Public Suffix List makes public
+    /// suffixes by a wildcard rule (`https://*.sch.uk`).
     PatternOverPublicSuffix,
     /// A plain-`http` origin other than loopback together with credentials.
     InsecureOriginWithCredentials,
-    /// `null` together with credentials: sandboxed iframes and `file:` pages all share it.
+    /// `null` together with credentials: any page can produce it (a sandboxed iframe, a `data:`
+    /// URL), so any site could read the user's data. An error unless
+    /// [`allow_null_origin_with_credentials_dangerously`](crate::PolicyBuilder::allow_null_origin_with_credentials_dangerously)
+    /// is called.
     NullOriginWithCredentials,
     /// A method that is not a valid token.
     InvalidMethod,

@@ -44,16 +44,18 @@ mod error;
 mod expose_headers;
 mod header_list;
 pub mod header_names;
+mod host;
 pub mod mistakes;
 mod origin;
 mod origin_rule;
 mod policy;
-mod punycode;
+mod public_suffix;
 mod refusal;
 mod request;
 mod request_headers;
 mod response;
 
+pub use allow_methods::MAX_REQUEST_METHOD_LEN;
 pub use builder::{PolicyBuilder, PreflightStatus, MAX_AGE_LIMIT};
 #[cfg(feature = "serde")]
 pub use config::PolicyConfig;

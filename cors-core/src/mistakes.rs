@@ -7,9 +7,10 @@
 //! [`input`](crate::Problem::input) as written, and a `Display` of the form
 //! `setting: "input" what is wrong; the fix`, meant for people.
 //!
-//! Two kinds are warnings, not errors: the policy builds, and they are listed by
+//! One kind is a warning, not an error: the policy builds, and it is listed by
 //! [`Policy::warnings`](crate::Policy::warnings) (and logged through `tracing` at warn level):
-//! [`Duplicate`](#duplicate-warning) and [`NullOriginWithCredentials`](#nulloriginwithcredentials-warning).
+//! [`Duplicate`](#duplicate-warning). [`NullOriginWithCredentials`](#nulloriginwithcredentials)
+//! is a warning only after an explicit dangerous opt-in.
 //!
 //! This page is also the catalogue's test: every example below runs as a doc test and asserts the
 //! exact text of the problem.
@@ -216,6 +217,36 @@
 //! );
 //! ```
 //!
+//! A decomposed character (`u` and a combining diaeresis) or a full-width dot (`。`) is mapped
+//! as browsers map it (UTS 46), so the fix is the host a browser really sends:
+//!
+//! ```
+//! use cors_core::Policy;
+//! for written in ["https://bu\u{308}cher.example", "https://bücher\u{3002}example"] {
+//!     let err = Policy::builder().allow_origin(written).build().unwrap_err();
+//!     assert_eq!(err.problems()[0].fix(), r#"write "https://xn--bcher-kva.example""#);
+//! }
+//! ```
+//!
+//! ## `OriginHostNotCanonical`
+//!
+//! Browsers write hosts as the URL standard serializes them: IPv4 in four decimal parts, IPv6
+//! compressed and lowercase. `http://127.1:8080`, `http://0x7f.0.0.1` or
+//! `http://[0:0:0:0:0:0:0:1]:3000` would never match; the fix is the browser's spelling.
+//!
+//! ```
+//! use cors_core::{Policy, ProblemKind};
+//! let err = Policy::builder().allow_origin("http://[0:0:0:0:0:0:0:1]:3000").build().unwrap_err();
+//! let problem = &err.problems()[0];
+//! assert_eq!(problem.kind(), ProblemKind::OriginHostNotCanonical);
+//! assert_eq!(
+//!     problem.to_string(),
+//!     r#"allow_origins: "http://[0:0:0:0:0:0:0:1]:3000" writes the IP address as no browser does (browsers serialize it per the URL standard); write "http://[::1]:3000""#
+//! );
+//! let err = Policy::builder().allow_origin("http://127.1:8080").build().unwrap_err();
+//! assert_eq!(err.problems()[0].fix(), r#"write "http://127.0.0.1:8080""#);
+//! ```
+//!
 //! ## `OriginInvalid`
 //!
 //! A host or scheme with characters no origin has.
@@ -260,6 +291,24 @@
 //!     problem.to_string(),
 //!     r#"allow_origins: "https://*.co.uk" is a pattern over a public suffix, so anyone can register a matching domain; list your own domain instead, as in "https://*.example.co.uk""#
 //! );
+//! ```
+//!
+//! Every kind of rule of the Public Suffix List counts, in its ICANN and private sections: a
+//! wildcard rule such as `*.sch.uk` makes every name directly under `sch.uk` a public suffix, so
+//! `https://*.sch.uk` (and `https://*.kent.sch.uk`) would match any school's domain; an
+//! exception rule such as `!city.kawasaki.jp` makes that name registrable again.
+//!
+//! ```
+//! use cors_core::{Policy, ProblemKind};
+//! let err = Policy::builder().allow_origin("https://*.sch.uk").build().unwrap_err();
+//! let problem = &err.problems()[0];
+//! assert_eq!(problem.kind(), ProblemKind::PatternOverPublicSuffix);
+//! assert_eq!(
+//!     problem.to_string(),
+//!     r#"allow_origins: "https://*.sch.uk" is a pattern over a public suffix: the Public Suffix List makes every name directly under sch.uk a public suffix, so anyone can register a matching domain; list your own domain instead, as in "https://*.example.your-name.sch.uk""#
+//! );
+//! assert!(Policy::builder().allow_origin("https://*.kent.sch.uk").build().is_err());
+//! assert!(Policy::builder().allow_origin("https://*.city.kawasaki.jp").build().is_ok());
 //! ```
 //!
 //! ## `WildcardWithCredentials`
@@ -345,24 +394,25 @@
 //! assert!(Policy::builder().allow_origin("http://localhost:3000").allow_credentials(true).build().is_ok());
 //! ```
 //!
-//! ## `NullOriginWithCredentials` (warning)
+//! ## `NullOriginWithCredentials`
 //!
-//! `null` is the origin of sandboxed iframes, `file:` pages and some redirects: any page can
-//! produce it. The policy builds, with a warning.
+//! `null` is the origin of sandboxed iframes, `data:` URLs, `file:` pages and some redirects:
+//! any page can produce it, so with credentials any site could read the user's data. An error,
+//! unless `allow_null_origin_with_credentials_dangerously()` is called (then a warning).
 //!
 //! ```
 //! use cors_core::{Policy, ProblemKind};
-//! let policy = Policy::builder()
+//! let err = Policy::builder()
 //!     .allow_origin("https://app.example.com")
 //!     .allow_null_origin()
 //!     .allow_credentials(true)
 //!     .build()
-//!     .unwrap();
-//! let warning = &policy.warnings()[0];
-//! assert_eq!(warning.kind(), ProblemKind::NullOriginWithCredentials);
+//!     .unwrap_err();
+//! let problem = &err.problems()[0];
+//! assert_eq!(problem.kind(), ProblemKind::NullOriginWithCredentials);
 //! assert_eq!(
-//!     warning.to_string(),
-//!     r#"allow_origins: "null" is allowed with credentials: any page can produce the null origin from a sandboxed iframe; remove "null" unless you really need it"#
+//!     problem.to_string(),
+//!     r#"allow_origins: "null" is allowed with credentials: any page can produce the null origin (a sandboxed iframe, a data: URL), so any site could read the user's data; remove "null" and list the origins of your pages, or call allow_null_origin_with_credentials_dangerously() if no untrusted page can reach this server"#
 //! );
 //! ```
 //!

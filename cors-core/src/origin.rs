@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::host::is_canonical_request_host;
+
 /// Longest `Origin` value considered. A host is at most 253 bytes; anything much longer is not an
 /// origin a browser would send, and is refused without further work.
 pub const MAX_ORIGIN_LEN: usize = 512;
@@ -42,6 +44,10 @@ pub enum MalformedOrigin {
     Scheme,
     /// The host is empty, has an empty label, or has characters a browser never sends.
     Host,
+    /// The host is an IP address not written as a browser serializes it (`127.1`,
+    /// `[0:0:0:0:0:0:0:1]`; URL standard, "host serializing"), or a domain the URL parser would
+    /// read as a number (`example.0x10`).
+    NonCanonicalHost,
     /// The port is not a decimal number in 1..=65535 without leading zeros.
     Port,
     /// The default port of the scheme is written out; a browser omits it.
@@ -57,6 +63,9 @@ impl fmt::Display for MalformedOrigin {
             Self::TooLong => "it is longer than any origin a browser sends",
             Self::Scheme => "it has no valid lowercase scheme followed by \"://\"",
             Self::Host => "its host is empty or has characters a browser never sends",
+            Self::NonCanonicalHost => {
+                "its host is an IP address written as no browser writes it (browsers send 127.0.0.1, [::1])"
+            }
             Self::Port => "its port is not a number between 1 and 65535",
             Self::DefaultPort => "it writes out the scheme's default port, which a browser omits",
             Self::TrailingData => "it has a path, query, fragment or userinfo, which an origin never has",
@@ -138,6 +147,9 @@ impl<'a> Origin<'a> {
         };
         if !valid_host(host) {
             return Err(MalformedOrigin::Host);
+        }
+        if !is_canonical_request_host(host) {
+            return Err(MalformedOrigin::NonCanonicalHost);
         }
         // Only ASCII was accepted above, so this cannot fail; no unwrap on user input regardless.
         let serialized = std::str::from_utf8(value).map_err(|_| MalformedOrigin::Host)?;
@@ -248,6 +260,11 @@ mod tests {
             (b"https://evil.com/https://app.example.com", TrailingData),
             (b"https://app.example.com@evil.com", TrailingData),
             (b"https://example.com?x", TrailingData),
+            (b"http://127.1:8080", NonCanonicalHost),
+            (b"http://0x7f.0.0.1", NonCanonicalHost),
+            (b"http://[0:0:0:0:0:0:0:1]:3000", NonCanonicalHost),
+            (b"http://[::FFFF:7f00:1]", Host),
+            (b"http://[0::1]", NonCanonicalHost),
         ] {
             assert_eq!(Origin::parse(input), Err(why), "{:?}", String::from_utf8_lossy(input));
         }

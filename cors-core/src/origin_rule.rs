@@ -2,8 +2,9 @@
 //! every mistake.
 
 use crate::error::{Problem, ProblemKind};
+use crate::host::{parse_host, ParsedHost};
 use crate::origin::{default_port, is_loopback_host, parse_port};
-use crate::punycode::to_ascii_host;
+use crate::public_suffix::{is_public_suffix, pattern_covers_public_suffix};
 
 const SETTING: &str = "allow_origins";
 
@@ -136,63 +137,100 @@ pub(crate) fn parse_origin_rule(input: &str) -> Result<OriginRule, Problem> {
             },
         },
     };
-    let host = if host_raw.is_ascii() {
-        let lower = host_raw.to_ascii_lowercase();
-        if lower != host_raw {
-            issues.push(Issue { kind: ProblemKind::OriginUppercase, what: "has an uppercase host" });
-        }
-        lower
-    } else {
+    // URL standard, "host parsing": browsers send the host lowercase, in its UTS 46 ASCII form,
+    // and IP addresses in their canonical spelling.
+    let lower = host_raw.to_ascii_lowercase();
+    let ascii = host_raw.is_ascii();
+    if ascii && lower != host_raw {
+        issues.push(Issue { kind: ProblemKind::OriginUppercase, what: "has an uppercase host" });
+    }
+    if !ascii {
         issues.push(Issue {
             kind: ProblemKind::OriginNonAscii,
             what: "has a non-ASCII host, which browsers send in Punycode",
         });
-        match to_ascii_host(host_raw) {
-            Some(ascii) => ascii,
-            None => return Err(report(input, issues, None)),
-        }
-    };
-    let (subdomains, domain) = match host.strip_prefix("*.") {
+    }
+    let (subdomains, written) = match lower.strip_prefix("*.") {
         Some(suffix) => (true, suffix),
-        None => (false, host.as_str()),
+        None => (false, lower.as_str()),
     };
-    if domain.contains('*') || (host.contains('*') && !subdomains) {
+    if written.contains('*') {
         issues.push(Issue {
             kind: ProblemKind::OriginWildcardPosition,
             what: "has a `*` that is not the whole leftmost host label (only `https://*.example.com` is supported, never `*` inside a label)",
         });
         return Err(report(input, issues, None));
     }
-    let host_ok = if let Some(ip6) = domain.strip_prefix('[') {
-        !subdomains
-            && ip6.strip_suffix(']').is_some_and(|a| {
-                !a.is_empty() && a.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f' | b':' | b'.'))
-            })
-    } else {
-        !domain.is_empty()
+    let parsed = parse_host(written);
+    let domain = match &parsed {
+        Some(ParsedHost::Ip(_)) if subdomains => {
+            issues.push(Issue {
+                kind: ProblemKind::OriginWildcardPosition,
+                what: "is a subdomain pattern over an IP address, which has no subdomains",
+            });
+            return Err(report(input, issues, None));
+        }
+        Some(ParsedHost::Ip(canonical)) if ascii && canonical != written => {
+            issues.push(Issue {
+                kind: ProblemKind::OriginHostNotCanonical,
+                what: "writes the IP address as no browser does (browsers serialize it per the URL standard)",
+            });
+            canonical.clone()
+        }
+        Some(ParsedHost::Domain(canonical)) if ascii && canonical != written => {
+            issues.push(Issue {
+                kind: ProblemKind::OriginHostNotCanonical,
+                what: "writes the host as no browser does (browsers serialize it per the URL standard)",
+            });
+            canonical.clone()
+        }
+        Some(host) => host.as_str().to_owned(),
+        None => {
+            issues.push(Issue {
+                kind: ProblemKind::OriginInvalid,
+                what: "has a host with characters or dots no host has",
+            });
+            return Err(report(input, issues, None));
+        }
+    };
+    let host_ok = matches!(parsed, Some(ParsedHost::Ip(_)))
+        || (!domain.is_empty()
             && domain.len() <= 253
             && domain.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_'))
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !domain.contains("..")
-    };
+            && !domain.contains(".."));
     if !host_ok {
         issues.push(Issue { kind: ProblemKind::OriginInvalid, what: "has a host with characters or dots no host has" });
         return Err(report(input, issues, None));
     }
-    if subdomains && !is_loopback_host(domain) && psl::suffix_str(domain) == Some(domain) {
-        issues.push(Issue {
-            kind: ProblemKind::PatternOverPublicSuffix,
-            what: "is a pattern over a public suffix, so anyone can register a matching domain",
-        });
+    if subdomains && !is_loopback_host(&domain) && pattern_covers_public_suffix(&domain) {
+        let (what, example) = if is_public_suffix(&domain) {
+            (
+                "is a pattern over a public suffix, so anyone can register a matching domain".to_owned(),
+                format!("{scheme}://*.example.{domain}"),
+            )
+        } else {
+            (
+                format!("is a pattern over a public suffix: the Public Suffix List makes every name directly under {domain} a public suffix, so anyone can register a matching domain"),
+                format!("{scheme}://*.example.your-name.{domain}"),
+            )
+        };
+        let mut what_all = describe(&issues);
+        if !what_all.is_empty() {
+            what_all.push_str(", ");
+        }
+        what_all.push_str(&what);
         return Err(Problem::new(
             ProblemKind::PatternOverPublicSuffix,
             SETTING,
             input,
-            describe(&issues),
-            format!("list your own domain instead, as in \"{scheme}://*.example.{domain}\""),
+            what_all,
+            format!("list your own domain instead, as in \"{example}\""),
         ));
     }
+    let star = if subdomains { "*." } else { "" };
+    let host = format!("{star}{domain}");
     let port_text = match port {
         PortRule::Exact(None) => String::new(),
         PortRule::Exact(Some(p)) => format!(":{p}"),
@@ -203,7 +241,7 @@ pub(crate) fn parse_origin_rule(input: &str) -> Result<OriginRule, Problem> {
         return Err(report(input, issues, Some(fixed)));
     }
     Ok(if subdomains || port == PortRule::Any {
-        OriginRule::Pattern { scheme, host: domain.to_owned(), subdomains, port }
+        OriginRule::Pattern { scheme, host: domain, subdomains, port }
     } else {
         OriginRule::Exact(fixed)
     })

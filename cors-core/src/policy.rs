@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use http::{HeaderValue, StatusCode};
 
-use crate::allow_methods::AllowMethods;
+use crate::allow_methods::{AllowMethods, MAX_REQUEST_METHOD_LEN};
 use crate::allow_origin::{AllowOrigin, OriginMatch};
 use crate::decision::{Action, Decision, Forward, Preflight, PreflightOwned, Stage, TRUE, VARY_ORIGIN};
 use crate::error::Problem;
@@ -163,6 +163,7 @@ impl Policy {
                 OriginMatch::Refused => {
                     (None, Some(Refusal::OriginNotAllowed { origin: Shown(value), allowed: &inner.origins.display }))
                 }
+                OriginMatch::Insecure => (None, Some(Refusal::InsecureOriginWithCredentials { origin: Shown(value) })),
                 OriginMatch::Malformed(why) => (None, Some(Refusal::MalformedOrigin { origin: Shown(value), why })),
             },
         };
@@ -177,7 +178,7 @@ impl Policy {
 
         let (stage, refusal) = if refusal.is_some() {
             (Stage::OriginRefused, refusal)
-        } else if acrm_count != 1 || !is_token(method) {
+        } else if acrm_count != 1 || method.len() > MAX_REQUEST_METHOD_LEN || !is_token(method) {
             (Stage::OriginOnly, Some(Refusal::MalformedRequestMethod))
         } else if !inner.methods.allows(method) {
             // Fetch, "CORS-preflight fetch": the method must be listed byte for byte.
@@ -191,7 +192,11 @@ impl Policy {
             (Stage::Methods, Some(Refusal::MalformedRequestHeaders(e)))
         } else if let Some(header) = inner.headers.first_refused(&requested) {
             // Fetch, "CORS-preflight fetch": every requested name listed, or covered by `*`.
-            (Stage::Headers, Some(Refusal::HeaderNotAllowed { header: Shown(header), allowed: &inner.headers.display }))
+            let browsers_differ =
+                inner.headers.any && !inner.credentials && header.trim_ascii().eq_ignore_ascii_case(b"authorization");
+            let refusal =
+                Refusal::HeaderNotAllowed { header: Shown(header), allowed: &inner.headers.display, browsers_differ };
+            (Stage::Headers, Some(refusal))
         } else if private_network && !inner.private_network {
             (Stage::Headers, Some(Refusal::PrivateNetworkNotAllowed))
         } else {
@@ -199,9 +204,13 @@ impl Policy {
         };
         let private_network = private_network && inner.private_network;
         if inner.passthrough {
+            // Only what the answer writes is copied, so only what passed the size checks: the
+            // method from Stage::Methods on, the requested headers only when all passed.
+            let method_ok = stage >= Stage::Methods;
+            let headers_ok = stage == Stage::All;
             let owned = PreflightOwned {
-                method: method.to_vec(),
-                requested: requested.lines().iter().map(|l| l.to_vec()).collect(),
+                method: if method_ok { method.to_vec() } else { Vec::new() },
+                requested: if headers_ok { requested.lines().iter().map(|l| l.to_vec()).collect() } else { Vec::new() },
                 private_network,
                 stage,
             };

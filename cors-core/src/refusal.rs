@@ -66,6 +66,12 @@ pub enum Refusal<'a> {
     },
     /// More than one `Origin` header; a browser sends exactly one.
     MultipleOrigins,
+    /// A predicate accepted a plain-`http` origin (not loopback), and the policy allows
+    /// credentials without `allow_insecure_origins_with_credentials_dangerously()`.
+    InsecureOriginWithCredentials {
+        /// The request's `Origin`.
+        origin: Shown<'a>,
+    },
     /// A preflight asks for a method the policy does not allow.
     MethodNotAllowed {
         /// The requested method.
@@ -83,6 +89,9 @@ pub enum Refusal<'a> {
         header: Shown<'a>,
         /// What the policy allows.
         allowed: &'a str,
+        /// `authorization` refused under `*` without credentials, as the standard says, where
+        /// today's browsers still let it through (see [`browser::Rules`](crate::browser::Rules)).
+        browsers_differ: bool,
     },
     /// `Access-Control-Request-Headers` is too long or has too many names.
     MalformedRequestHeaders(MalformedHeaderList),
@@ -108,6 +117,10 @@ impl fmt::Display for Refusal<'_> {
                 f,
                 "origin \"{origin}\" is refused because {why}; browsers send \"scheme://host[:port]\"; {NO_ACAO}"
             ),
+            Refusal::InsecureOriginWithCredentials { origin } => write!(
+                f,
+                "origin \"{origin}\" is plain http (not loopback) and the policy allows credentials, so it is refused although a predicate accepted it: anyone on the network path can forge it and act as the user; {NO_ACAO}; serve the page over https, or call allow_insecure_origins_with_credentials_dangerously() on a network you control"
+            ),
             Refusal::MultipleOrigins => write!(f, "the request has several Origin headers, which no browser sends; refused; {NO_ACAO}"),
             Refusal::MethodNotAllowed { method, allowed, other_case } => {
                 write!(f, "method \"{method}\" is not allowed (allowed: {allowed}); the browser reports \"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response.\"")?;
@@ -118,10 +131,12 @@ impl fmt::Display for Refusal<'_> {
                 }
             }
             Refusal::MalformedRequestMethod => write!(f, "Access-Control-Request-Method is not a single method token; refused"),
-            Refusal::HeaderNotAllowed { header, allowed } => {
+            Refusal::HeaderNotAllowed { header, allowed, browsers_differ } => {
                 write!(f, "request header \"{header}\" is not allowed (allowed: {allowed}); the browser reports \"Request header field {header} is not allowed by Access-Control-Allow-Headers in preflight response.\"")?;
-                if header.0.eq_ignore_ascii_case(b"authorization") {
-                    f.write_str("; \"*\" never covers authorization (Fetch): list \"authorization\" in allow_headers")
+                if *browsers_differ {
+                    f.write_str("; \"*\" never covers authorization (Fetch, \"CORS non-wildcard request-header name\"): list \"authorization\" in allow_headers. Today's browsers (stock Chromium 156, Firefox, Safari) still let `*` cover it, so the page works there now and breaks when they enforce the standard")
+                } else if header.0.eq_ignore_ascii_case(b"authorization") {
+                    f.write_str("; if the page should send it, add \"authorization\" to allow_headers (\"*\" never covers it)")
                 } else {
                     f.write_str("; if the page should send it, add it to allow_headers")
                 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::AddressSpace;
+
 /// Why the browser does not let JavaScript read a response. `Display` gives the reason as Chromium
 /// 156 prints it after "has been blocked by CORS policy: ".
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,12 +67,57 @@ pub enum Blocked {
         /// Which header.
         header: &'static str,
     },
+    /// A Private Network Access preflight answered without `Access-Control-Allow-Private-Network: true`.
+    PrivateNetworkNotAllowed {
+        /// The address space the request targets.
+        target: AddressSpace,
+        /// The header's value, when present but not `true`.
+        value: Option<String>,
+    },
+    /// `fetch()` throws: the method is forbidden (CONNECT, TRACE, TRACK). Nothing is sent.
+    ForbiddenMethod {
+        /// The method.
+        method: String,
+    },
+    /// `fetch()` throws: the method is not a token. Nothing is sent.
+    InvalidMethod {
+        /// The method.
+        method: String,
+    },
 }
 
 impl Blocked {
     /// Chromium's full console message for a fetch from `origin` to `url`.
     pub fn console_message(&self, url: &str, origin: &str) -> String {
+        if self.is_type_error() {
+            // Not a CORS error: fetch() rejects with a TypeError, which a page sees as is.
+            return format!("Uncaught (in promise) TypeError: {self}");
+        }
         format!("Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: {self}")
+    }
+
+    /// Whether `fetch()` throws before sending anything (a forbidden or invalid method), rather
+    /// than the browser blocking a response.
+    pub fn is_type_error(&self) -> bool {
+        matches!(self, Blocked::ForbiddenMethod { .. } | Blocked::InvalidMethod { .. })
+    }
+
+    /// Whether the preflight's answer, rather than the actual response, was blocked.
+    pub fn at_preflight(&self) -> bool {
+        match self {
+            Blocked::NoAllowOrigin { preflight }
+            | Blocked::WildcardWithCredentials { preflight }
+            | Blocked::MultipleAllowOrigins { preflight, .. }
+            | Blocked::InvalidAllowOrigin { preflight, .. }
+            | Blocked::OriginMismatch { preflight, .. }
+            | Blocked::CredentialsNotTrue { preflight, .. } => *preflight,
+            Blocked::PreflightNotOk { .. }
+            | Blocked::MethodNotAllowed { .. }
+            | Blocked::HeaderNotAllowed { .. }
+            | Blocked::UnparsableList { .. }
+            | Blocked::PrivateNetworkNotAllowed { .. } => true,
+            Blocked::ForbiddenMethod { .. } | Blocked::InvalidMethod { .. } => false,
+        }
     }
 }
 
@@ -115,6 +162,20 @@ impl fmt::Display for Blocked {
             ),
             Blocked::UnparsableList { header } => {
                 write!(f, "Cannot parse {header} response header field in preflight response.")
+            }
+            Blocked::PrivateNetworkNotAllowed { target, value: None } => write!(
+                f,
+                "{PREFLIGHT}No 'Access-Control-Allow-Private-Network' header was present in the preflight response for this private network request targeting the `{target}` address space."
+            ),
+            Blocked::PrivateNetworkNotAllowed { target, value: Some(value) } => write!(
+                f,
+                "{PREFLIGHT}The 'Access-Control-Allow-Private-Network' header in the preflight response for this private network request targeting the `{target}` address space has a value of '{value}' which must be 'true'."
+            ),
+            Blocked::ForbiddenMethod { method } => {
+                write!(f, "Failed to execute 'fetch' on 'Window': '{method}' HTTP method is unsupported.")
+            }
+            Blocked::InvalidMethod { method } => {
+                write!(f, "Failed to execute 'fetch' on 'Window': '{method}' is not a valid HTTP method.")
             }
         }
     }

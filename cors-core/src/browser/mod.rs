@@ -26,21 +26,23 @@
 //! ```
 
 mod blocked;
+mod max_age;
+mod private_network;
+mod rules;
 mod safelist;
 
 use std::time::Duration;
 
 use http::HeaderMap;
 
-pub use blocked::Blocked;
-pub use safelist::{is_safelisted_request_header, is_safelisted_response_header, unsafe_request_header_names};
+use crate::allow_methods::is_forbidden_method;
+use crate::header_names::{is_forbidden_request_header, is_token};
 
-/// Chromium's cap on `Access-Control-Max-Age`.
-pub const CHROMIUM_MAX_AGE: Duration = Duration::from_secs(7200);
-/// Firefox's cap on `Access-Control-Max-Age`.
-pub const FIREFOX_MAX_AGE: Duration = Duration::from_secs(86_400);
-/// How long a preflight answer is cached without `Access-Control-Max-Age` (Fetch).
-pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(5);
+pub use blocked::Blocked;
+pub use max_age::{parse_max_age, CHROMIUM_MAX_AGE, DEFAULT_MAX_AGE, FIREFOX_MAX_AGE};
+pub use private_network::AddressSpace;
+pub use rules::Rules;
+pub use safelist::{is_safelisted_request_header, is_safelisted_response_header, unsafe_request_header_names};
 
 /// A `fetch()` as a page makes it: from an origin, with a method, headers and a credentials mode.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +51,7 @@ pub struct BrowserRequest {
     method: String,
     headers: Vec<(String, Vec<u8>)>,
     credentials: bool,
+    target: Option<AddressSpace>,
 }
 
 /// A passed preflight.
@@ -84,6 +87,17 @@ fn normalize_method(method: &str) -> String {
         }
     }
     method.to_owned()
+}
+
+/// Fetch, "forbidden request-header": the name, or a method-override header whose value names a
+/// forbidden method.
+fn is_forbidden_request_header_pair(name: &str, value: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if is_forbidden_request_header(&lower) {
+        return true;
+    }
+    matches!(lower.as_str(), "x-http-method" | "x-http-method-override" | "x-method-override")
+        && value.split(|&b| b == b',').any(|m| std::str::from_utf8(m.trim_ascii()).is_ok_and(is_forbidden_method))
 }
 
 /// Fetch, "get, decode, and split" for a list header, reduced to tokens: `None` if an element is
@@ -134,19 +148,68 @@ fn looks_like_url(value: &str) -> bool {
 
 impl BrowserRequest {
     /// A request from the page origin `origin` (serialized, such as `https://app.example.com`)
-    /// with `method` as the page wrote it (normalized as Fetch does).
+    /// with `method` as the page wrote it in `fetch()`: Fetch, "normalize a method", uppercases
+    /// only DELETE, GET, HEAD, OPTIONS, POST and PUT (`put` becomes `PUT`, `patch` stays `patch`).
     pub fn new(origin: impl Into<String>, method: &str) -> Self {
+        Self::from_wire(origin, &normalize_method(method))
+    }
+
+    /// A request as it was seen on the wire: `method` is the method the browser sent (or the
+    /// value of `Access-Control-Request-Method`), taken byte for byte, never normalized. A
+    /// preflight that asks for `put` asks for `put`, which `PUT` does not allow.
+    ///
+    /// ```
+    /// use cors_core::browser::BrowserRequest;
+    /// assert_eq!(BrowserRequest::new("https://a.example", "put").method(), "PUT");
+    /// assert_eq!(BrowserRequest::from_wire("https://a.example", "put").method(), "put");
+    /// ```
+    pub fn from_wire(origin: impl Into<String>, method: &str) -> Self {
         BrowserRequest {
             origin: origin.into(),
-            method: normalize_method(method),
+            method: method.to_owned(),
             headers: Vec::new(),
             credentials: false,
+            target: None,
         }
     }
 
-    /// Adds a header the page sets.
+    /// Adds a header the page sets. As `fetch()` does (Fetch, "Headers" with guard "request"), a
+    /// forbidden request-header (`cookie`, `host`, `sec-*`, `proxy-*`, …, and `x-http-method`,
+    /// `x-http-method-override` or `x-method-override` naming a forbidden method) is silently
+    /// dropped: the browser never sends it.
+    ///
+    /// ```
+    /// use cors_core::browser::BrowserRequest;
+    /// let r = BrowserRequest::new("https://a.example", "GET").header("Cookie", "a=1").header("x-id", "1");
+    /// assert_eq!(r.headers().len(), 1);
+    /// ```
     pub fn header(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
-        self.headers.push((name.into(), value.as_ref().to_vec()));
+        let name = name.into();
+        let value = value.as_ref();
+        if !is_forbidden_request_header_pair(&name, value) {
+            self.headers.push((name, value.to_vec()));
+        }
+        self
+    }
+
+    /// A request to a more private address space than the page's (a public page fetching
+    /// `http://192.168.1.1`, or any page fetching loopback). Browsers that implement Private
+    /// Network Access (Chromium 104 to 141) preflight it with
+    /// `Access-Control-Request-Private-Network: true` and need
+    /// `Access-Control-Allow-Private-Network: true` in the answer.
+    ///
+    /// Chromium 142 and later replaced these preflights with Local Network Access: a
+    /// permission prompt shown to the user, which no response header can grant or skip. The
+    /// model here is the PNA protocol, for the browsers that still speak it.
+    ///
+    /// ```
+    /// use cors_core::browser::{AddressSpace, BrowserRequest};
+    /// let r = BrowserRequest::new("https://a.example", "GET").private_network(AddressSpace::Local);
+    /// assert!(r.needs_preflight());
+    /// assert!(r.preflight_headers().contains(&("access-control-request-private-network".into(), "true".into())));
+    /// ```
+    pub fn private_network(mut self, target: AddressSpace) -> Self {
+        self.target = Some(target);
         self
     }
 
@@ -182,9 +245,35 @@ impl BrowserRequest {
     }
 
     /// Fetch, "main fetch": a preflight is needed for a method that is not CORS-safelisted, or for
-    /// a header that is not.
+    /// a header that is not; Private Network Access preflights every request to a more private
+    /// address space.
     pub fn needs_preflight(&self) -> bool {
-        !matches!(self.method.as_str(), "GET" | "HEAD" | "POST") || !self.unsafe_header_names().is_empty()
+        !matches!(self.method.as_str(), "GET" | "HEAD" | "POST")
+            || !self.unsafe_header_names().is_empty()
+            || self.target.is_some()
+    }
+
+    /// The address space of a Private Network Access request, if it is one.
+    pub fn target_address_space(&self) -> Option<AddressSpace> {
+        self.target
+    }
+
+    /// `fetch()` throws a `TypeError` before sending anything for a method that is not a token
+    /// (Fetch, "method") or is forbidden (Fetch, "forbidden method": CONNECT, TRACE, TRACK).
+    ///
+    /// ```
+    /// use cors_core::browser::{Blocked, BrowserRequest};
+    /// let r = BrowserRequest::new("https://a.example", "TRACE");
+    /// assert_eq!(r.method_error(), Some(Blocked::ForbiddenMethod { method: "TRACE".into() }));
+    /// ```
+    pub fn method_error(&self) -> Option<Blocked> {
+        if !is_token(self.method.as_bytes()) {
+            Some(Blocked::InvalidMethod { method: self.method.clone() })
+        } else if is_forbidden_method(&self.method) {
+            Some(Blocked::ForbiddenMethod { method: self.method.clone() })
+        } else {
+            None
+        }
     }
 
     /// The headers of the preflight the browser sends (Fetch, "CORS-preflight fetch", steps 1–4):
@@ -197,6 +286,9 @@ impl BrowserRequest {
         let names = self.unsafe_header_names();
         if !names.is_empty() {
             h.push(("access-control-request-headers".to_owned(), names.join(",")));
+        }
+        if self.target.is_some() {
+            h.push(("access-control-request-private-network".to_owned(), "true".to_owned()));
         }
         h
     }
@@ -234,8 +326,23 @@ impl BrowserRequest {
         }
     }
 
-    /// Fetch, "CORS-preflight fetch", step 7: the checks on the preflight's answer.
+    /// Fetch, "CORS-preflight fetch", step 7: the checks on the preflight's answer, as the
+    /// standard says ([`Rules::Standard`]).
     pub fn check_preflight(&self, status: u16, headers: &HeaderMap) -> Result<PreflightPassed, Blocked> {
+        self.check_preflight_under(Rules::Standard, status, headers)
+    }
+
+    /// [`check_preflight`](Self::check_preflight) under the given rules: where the standard and
+    /// shipping browsers differ, check under both to know what users see today.
+    pub fn check_preflight_under(
+        &self,
+        rules: Rules,
+        status: u16,
+        headers: &HeaderMap,
+    ) -> Result<PreflightPassed, Blocked> {
+        if let Some(error) = self.method_error() {
+            return Err(error);
+        }
         self.cors_check(headers, true)?;
         if !(200..=299).contains(&status) {
             return Err(Blocked::PreflightNotOk { status });
@@ -252,8 +359,13 @@ impl BrowserRequest {
         }
         let listed = |name: &str| names.iter().any(|n| n.eq_ignore_ascii_case(name));
         let unsafe_names = self.unsafe_header_names();
-        // "CORS non-wildcard request-header name": authorization is never covered by `*`.
-        if self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization")) && !listed("authorization") {
+        // Fetch, "CORS non-wildcard request-header name": authorization is never covered by `*`
+        // (shipping browsers still let `*` cover it; see `Rules`).
+        let covers_authorization = rules.wildcard_covers_authorization() && wildcard(&names);
+        if self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+            && !listed("authorization")
+            && !covers_authorization
+        {
             return Err(Blocked::HeaderNotAllowed { header: "authorization".to_owned() });
         }
         for name in &unsafe_names {
@@ -261,18 +373,22 @@ impl BrowserRequest {
                 return Err(Blocked::HeaderNotAllowed { header: name.clone() });
             }
         }
-        let max_age = headers
-            .get("access-control-max-age")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map_or(DEFAULT_MAX_AGE, Duration::from_secs)
-            .min(CHROMIUM_MAX_AGE);
-        Ok(PreflightPassed { max_age })
+        // Private Network Access: the answer must opt in with exactly `true`.
+        if let Some(target) = self.target {
+            let value = combined(headers, "access-control-allow-private-network");
+            if value.as_deref() != Some("true") {
+                return Err(Blocked::PrivateNetworkNotAllowed { target, value });
+            }
+        }
+        Ok(PreflightPassed { max_age: max_age::chromium_max_age(headers) })
     }
 
     /// Fetch, "CORS check" on the actual response, and what JavaScript may read of it
     /// (Fetch, "CORS filtered response").
     pub fn check_response(&self, headers: &HeaderMap) -> Result<Readable, Blocked> {
+        if let Some(error) = self.method_error() {
+            return Err(error);
+        }
         self.cors_check(headers, false)?;
         let exposed = parse_list(headers, "access-control-expose-headers").unwrap_or_default();
         let all_exposed = !self.credentials && exposed.iter().any(|h| h == "*");

@@ -40,8 +40,10 @@ fn is_simple_range(value: &[u8]) -> bool {
     if start.is_empty() || !digits(start) || !digits(end) {
         return false;
     }
-    let num = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|t| t.parse::<u128>().ok());
-    end.is_empty() || num(start) <= num(end)
+    // Chromium reads both as 64-bit numbers: a start (or end) that overflows is not simple.
+    let num = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|t| t.parse::<u64>().ok());
+    let Some(start) = num(start) else { return false };
+    end.is_empty() || num(end).is_some_and(|end| start <= end)
 }
 
 /// Fetch, "CORS-unsafe request-header names": lowercase, sorted, unique.
@@ -99,6 +101,10 @@ mod tests {
         assert!(is_safelisted_request_header("range", b"bytes=0-10"));
         assert!(!is_safelisted_request_header("range", b"bytes=10-0"));
         assert!(!is_safelisted_request_header("range", b"bytes=-10"));
+        assert!(is_safelisted_request_header("range", b"bytes=18446744073709551615-"));
+        assert!(!is_safelisted_request_header("range", b"bytes=18446744073709551616-"));
+        assert!(!is_safelisted_request_header("range", b"bytes=99999999999999999999999999999999999999999-"));
+        assert!(!is_safelisted_request_header("range", b"bytes=0-18446744073709551616"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::case::{Case, Outcome};
 use super::raw::RawResponse;
-use crate::browser::{Blocked, BrowserRequest};
+use crate::browser::{AddressSpace, Blocked, BrowserRequest};
 use crate::refusal::Shown;
 
 fn has_token(response: &RawResponse, header: &str, token: &str) -> bool {
@@ -118,7 +118,14 @@ pub fn judge(case: &Case, response: &RawResponse) -> Vec<String> {
                 .find(|(n, _)| n.eq_ignore_ascii_case("access-control-request-method"))
                 .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
                 .unwrap_or_default();
-            let mut request = BrowserRequest::new(origin, &method).credentials(b.credentials);
+            // The model request is built from the wire bytes: `Access-Control-Request-Method: put`
+            // asks for `put`, not `PUT` (only `fetch()` normalizes, before sending).
+            let mut request = BrowserRequest::from_wire(origin, &method).credentials(b.credentials);
+            if case.request.headers.iter().any(|(n, v)| {
+                n.eq_ignore_ascii_case("access-control-request-private-network") && v.as_slice() == b"true"
+            }) {
+                request = request.private_network(AddressSpace::Private);
+            }
             for (n, v) in &case.request.headers {
                 if n.eq_ignore_ascii_case("access-control-request-headers") {
                     for name in v.split(|&c| c == b',').map(<[u8]>::trim_ascii).filter(|n| !n.is_empty()) {
@@ -129,7 +136,10 @@ pub fn judge(case: &Case, response: &RawResponse) -> Vec<String> {
             }
             request.check_preflight(response.status, &map).map(|_| None)
         } else {
-            BrowserRequest::new(origin, &case.request.method).credentials(b.credentials).check_response(&map).map(Some)
+            BrowserRequest::from_wire(origin, &case.request.method)
+                .credentials(b.credentials)
+                .check_response(&map)
+                .map(Some)
         };
         match (&verdict, b.outcome) {
             (Ok(_), Outcome::Blocked) => {
