@@ -233,6 +233,12 @@ impl PolicyBuilder {
 
     /// Answers Private Network Access preflights (`Access-Control-Request-Private-Network: true`)
     /// with `Access-Control-Allow-Private-Network: true`.
+    ///
+    /// Chromium 104 to 141 sent these preflights before a page reached a more private address
+    /// space. Chromium 142 and later replaced them with Local Network Access, a permission prompt
+    /// the user answers: no response header grants or skips it, so this setting only helps the
+    /// browsers that still speak PNA. For current ones, the page must be a secure context and
+    /// be granted the `local-network` (or `loopback-network`) permission.
     pub fn allow_private_network(mut self, allow: bool) -> Self {
         self.private_network = allow;
         self

@@ -33,6 +33,7 @@ use crate::adapters::{self, Adapter};
 use crate::conformance::Options;
 use crate::server::Server;
 use crate::term;
+use chromium::Mode;
 use fetches::Fetch;
 use judge::{Call, Js, Row};
 use pages::{PageServer, TlsPages};
@@ -63,6 +64,7 @@ impl PageOrigin {
 
 /// The results of one page origin against one adapter.
 struct RunResult {
+    mode: Mode,
     adapter: &'static str,
     origin: String,
     described: String,
@@ -80,9 +82,10 @@ pub fn run(options: &Options) -> Result<bool, String> {
     }
     let adapters = adapters::select(options.adapter.as_deref())?;
     println!("browser: {} ({})", binary.display(), chromium::version(&binary));
-    println!("  flags: {}", chromium::flags().join(" "));
+    println!("  flags: {}", chromium::flags(Mode::Stock).join(" "));
     println!(
-        "  --enable-features={}: without it Chromium lets `authorization` through under Allow-Headers: *",
+        "  runs twice: with --enable-features={} (the Fetch standard: `*` in Allow-Headers never covers \
+         `authorization`), and stock (which still lets it through); each judged by the model under the matching rules",
         chromium::FEATURE
     );
     term::progress(&format!("building {} conformance server(s)…", adapters.len()));
@@ -119,27 +122,41 @@ pub fn run(options: &Options) -> Result<bool, String> {
     };
 
     let mut runs = Vec::new();
-    for adapter in &adapters {
-        runs.extend(run_adapter(&context, adapter, &fetches, &origins, &configs)?);
+    for mode in Mode::ALL {
+        for adapter in &adapters {
+            runs.extend(run_adapter(&context, mode, adapter, &fetches, &origins, &configs)?);
+        }
     }
     term::progress_done();
     drop((localhost, loopback, tls));
 
     let (mut passed, mut failed) = (0, 0);
+    let mut by_mode: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
     let mut disagreements = Vec::new();
     for run in &runs {
         print_table(run);
+        let tally = by_mode.entry(mode_key(run.mode)).or_default();
         for row in &run.rows {
             if row.failures.is_empty() {
                 passed += 1;
+                tally.0 += 1;
             } else {
                 failed += 1;
+                tally.1 += 1;
             }
             for d in &row.disagreements {
-                disagreements.push(format!("{} {} call {} {}: {d}", run.adapter, run.origin, row.call, row.name));
+                disagreements.push(format!(
+                    "{} {} {} call {} {}: {d}",
+                    mode_key(run.mode),
+                    run.adapter,
+                    run.origin,
+                    row.call,
+                    row.name
+                ));
             }
         }
         failed += run.problems.len();
+        tally.1 += run.problems.len();
     }
     print_console_kinds(&runs);
     if !disagreements.is_empty() {
@@ -155,12 +172,15 @@ pub fn run(options: &Options) -> Result<bool, String> {
     }
     let calls_per_run = fetches.len();
     println!(
-        "\n{} adapter(s) x {} page origins x {calls_per_run} fetches, with --enable-features={}, in {:.1} s",
+        "\n2 Chromium modes x {} adapter(s) x {} page origins x {calls_per_run} fetches, in {:.1} s",
         adapters.len(),
         origins.len(),
-        chromium::FEATURE,
         started.elapsed().as_secs_f64()
     );
+    for mode in Mode::ALL {
+        let (p, f) = by_mode.get(mode_key(mode)).copied().unwrap_or_default();
+        println!("  {}: {p} passed, {f} failed", mode.describe());
+    }
     println!("{passed} passed, {failed} failed");
     Ok(failed == 0)
 }
@@ -200,8 +220,17 @@ struct Upstream {
     config: PathBuf,
 }
 
+/// The mode's short name in reports.
+fn mode_key(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Standard => "standard",
+        Mode::Stock => "stock",
+    }
+}
+
 fn run_adapter(
     cx: &Context<'_>,
+    mode: Mode,
     adapter: &Adapter,
     fetches: &[Fetch],
     origins: &[PageOrigin],
@@ -216,8 +245,8 @@ fn run_adapter(
     }
     let mut out = Vec::new();
     for origin in origins {
-        term::progress(&format!("{}: Chromium on {}", adapter.name, origin.origin));
-        let mut result = run_page(cx, adapter, fetches, origin, &upstreams);
+        term::progress(&format!("{}: {} Chromium on {}", adapter.name, mode_key(mode), origin.origin));
+        let mut result = run_page(cx, mode, adapter, fetches, origin, &upstreams);
         for (policy, up) in upstreams.iter_mut() {
             if !up.server.is_running() {
                 result.problems.push(format!("the {policy} server died; restarted"));
@@ -237,19 +266,21 @@ fn call_url(fetch: &Fetch, proxy_port: u16, n: usize) -> String {
 
 fn run_page(
     cx: &Context<'_>,
+    mode: Mode,
     adapter: &Adapter,
     fetches: &[Fetch],
     origin: &PageOrigin,
     upstreams: &BTreeMap<String, Upstream>,
 ) -> RunResult {
     let mut result = RunResult {
+        mode,
         adapter: adapter.name,
         origin: origin.origin.clone(),
         described: origin.describe(),
         rows: Vec::new(),
         problems: Vec::new(),
     };
-    let run_id = format!("{}-{}", adapter.name, origin.key);
+    let run_id = format!("{}-{}-{}", mode_key(mode), adapter.name, origin.key);
     for up in upstreams.values() {
         let _ = up.proxy.take();
     }
@@ -283,7 +314,7 @@ fn run_page(
 
     let profile = cx.work.join(format!("profile-{run_id}"));
     let page = format!("{}/page.html#{config_name}", origin.origin);
-    let mut browser = match chromium::Chromium::launch(cx.binary, &profile, cx.resolver_rules, &page) {
+    let mut browser = match chromium::Chromium::launch(cx.binary, mode, &profile, cx.resolver_rules, &page) {
         Ok(b) => b,
         Err(e) => {
             result.problems.push(e);
@@ -375,7 +406,8 @@ fn run_page(
             fetch: f,
             url,
             origin: &origin.origin,
-            expect: f.expect(adapter.name, origin.key, origin.allowed),
+            expect: f.expect(adapter.name, origin.key, origin.allowed, mode),
+            rules: mode.rules(),
             js,
             traffic: &exchanges,
             console: &messages,
@@ -386,7 +418,7 @@ fn run_page(
 }
 
 fn print_table(run: &RunResult) {
-    println!("\n{} · {}", run.adapter, run.described);
+    println!("\n{} · {} · {}", run.adapter, run.mode.describe(), run.described);
     let width =
         |f: fn(&Row) -> &str, title: &str| run.rows.iter().map(|r| f(r).len()).max().unwrap_or(0).max(title.len());
     let lw = width(|r| &r.label, "fetch");

@@ -8,9 +8,40 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
+use cors_core::browser::Rules;
+
 /// Without it, Chromium 156 lets `authorization` through under `Access-Control-Allow-Headers: *`;
 /// with it, Chromium follows Fetch ("CORS non-wildcard request-header name").
 pub const FEATURE: &str = "CorsNonWildcardRequestHeadersSupport";
+
+/// Which Chromium a run uses: the one that follows the standard on `*` and `authorization`
+/// (with [`FEATURE`]), or stock Chromium as users have it. Each is judged by the model under the
+/// matching [`Rules`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// `--enable-features=CorsNonWildcardRequestHeadersSupport`.
+    Standard,
+    /// No feature flag.
+    Stock,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 2] = [Mode::Standard, Mode::Stock];
+
+    pub fn rules(self) -> Rules {
+        match self {
+            Mode::Standard => Rules::Standard,
+            Mode::Stock => Rules::ShippingBrowsers,
+        }
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            Mode::Standard => format!("Chromium with --enable-features={FEATURE} (the Fetch standard)"),
+            Mode::Stock => "stock Chromium (as users have it)".to_owned(),
+        }
+    }
+}
 
 const DEFAULT: &str = "/usr/bin/chromium";
 
@@ -48,8 +79,8 @@ pub fn version(binary: &Path) -> String {
         .unwrap_or_else(|| "unknown version".to_owned())
 }
 
-/// The flags every run uses, besides the profile, the resolver rules and the page.
-pub fn flags() -> Vec<String> {
+/// The flags a run in `mode` uses, besides the profile, the resolver rules and the page.
+pub fn flags(mode: Mode) -> Vec<String> {
     [
         "--headless",
         "--no-sandbox",
@@ -68,7 +99,7 @@ pub fn flags() -> Vec<String> {
     ]
     .iter()
     .map(|s| (*s).to_owned())
-    .chain([format!("--enable-features={FEATURE}")])
+    .chain((mode == Mode::Standard).then(|| format!("--enable-features={FEATURE}")))
     .collect()
 }
 
@@ -80,10 +111,16 @@ pub struct Chromium {
 
 impl Chromium {
     /// Starts Chromium on `url` with a fresh profile in `profile`.
-    pub fn launch(binary: &Path, profile: &Path, resolver_rules: &str, url: &str) -> Result<Chromium, String> {
+    pub fn launch(
+        binary: &Path,
+        mode: Mode,
+        profile: &Path,
+        resolver_rules: &str,
+        url: &str,
+    ) -> Result<Chromium, String> {
         std::fs::create_dir_all(profile).map_err(|e| format!("{}: {e}", profile.display()))?;
         let mut child = Command::new(binary)
-            .args(flags())
+            .args(flags(mode))
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg(format!("--host-resolver-rules={resolver_rules}"))
             .arg(url)
@@ -198,6 +235,7 @@ mod tests {
 
     #[test]
     fn runs_with_the_fetch_feature() {
-        assert!(flags().iter().any(|f| f == "--enable-features=CorsNonWildcardRequestHeadersSupport"));
+        assert!(flags(Mode::Standard).iter().any(|f| f == "--enable-features=CorsNonWildcardRequestHeadersSupport"));
+        assert!(!flags(Mode::Stock).iter().any(|f| f.starts_with("--enable-features")));
     }
 }

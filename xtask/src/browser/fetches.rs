@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
+use super::chromium::Mode;
+
 const FETCHES: &str = include_str!("../../browser/fetches.toml");
 
 /// Whether JavaScript got the response.
@@ -125,6 +127,10 @@ pub struct Fetch {
     /// must say why.
     #[serde(default)]
     adapters: std::collections::BTreeMap<String, Expect>,
+    /// What stock Chromium does where it differs from the standard (every page origin); the
+    /// other expectations are the standard's.
+    #[serde(default)]
+    stock: Option<Expect>,
 }
 
 /// The keys of the page origins, as the data file's overrides name them.
@@ -148,7 +154,10 @@ struct File {
 impl Fetch {
     /// The expectation for the page origin `key` (one of [`ORIGIN_KEYS`]), which the
     /// `credentialed` policy allows (`allowed_origin`) or refuses.
-    pub fn expect(&self, adapter: &str, key: &str, allowed_origin: bool) -> &Expect {
+    pub fn expect(&self, adapter: &str, key: &str, allowed_origin: bool, mode: Mode) -> &Expect {
+        if let Some(e) = self.stock.as_ref().filter(|_| mode == Mode::Stock) {
+            return e;
+        }
         if let Some(e) = self.adapters.get(adapter) {
             return e;
         }
@@ -169,6 +178,7 @@ impl Fetch {
             .into_iter()
             .flatten()
             .chain(self.adapters.values())
+            .chain(&self.stock)
     }
 
     /// The response headers JavaScript reads (every name any expectation mentions).
@@ -236,7 +246,9 @@ mod tests {
         assert!(fetches.len() >= 25, "only {} fetches", fetches.len());
         for f in &fetches {
             for key in ORIGIN_KEYS {
-                let _ = (f.expect("", key, true), f.expect("", key, false));
+                for mode in Mode::ALL {
+                    let _ = (f.expect("", key, true, mode), f.expect("", key, false, mode));
+                }
             }
         }
         assert!(fetches.iter().any(|f| f.repeat > 1), "no repeated fetch to count preflights");

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use cors_core::browser::{Blocked, BrowserRequest};
+use cors_core::browser::{Blocked, BrowserRequest, Rules};
 use serde_json::Value;
 
 use super::fetches::{Credentials, Expect, Fetch, Outcome};
@@ -111,7 +111,13 @@ pub fn browser_request(fetch: &Fetch, origin: &str) -> BrowserRequest {
 
 /// The model on one attempt's recorded traffic; also returns where Chromium's preflighting
 /// differed from the model's (a preflight sent or not, its request headers).
-pub fn model(request: &BrowserRequest, attempt: &Attempt<'_>, first: bool, read: &[String]) -> (Model, Vec<String>) {
+pub fn model(
+    request: &BrowserRequest,
+    rules: Rules,
+    attempt: &Attempt<'_>,
+    first: bool,
+    read: &[String],
+) -> (Model, Vec<String>) {
     let mut differences = Vec::new();
     if request.needs_preflight() {
         match attempt.preflight {
@@ -121,7 +127,7 @@ pub fn model(request: &BrowserRequest, attempt: &Attempt<'_>, first: bool, read:
                     Ok(r) => r,
                     Err(e) => return (Model::Unknown(format!("the preflight got no answer: {e}")), differences),
                 };
-                if let Err(blocked) = request.check_preflight(response.status, &response.header_map()) {
+                if let Err(blocked) = request.check_preflight_under(rules, response.status, &response.header_map()) {
                     return (Model::Blocked(blocked), differences);
                 }
             }
@@ -198,6 +204,8 @@ pub struct Call<'a> {
     pub url: &'a str,
     pub origin: &'a str,
     pub expect: &'a Expect,
+    /// The rules of the Chromium that made the call.
+    pub rules: Rules,
     pub js: &'a [Js],
     pub traffic: &'a [&'a Exchange],
     pub console: &'a [String],
@@ -248,7 +256,7 @@ pub fn judge(call: &Call<'_>) -> Row {
     }
     for (i, js) in call.js.iter().enumerate() {
         let attempt = recorded.get(i).copied().unwrap_or_default();
-        let (model, differences) = model(&request, &attempt, i == 0, &read);
+        let (model, differences) = model(&request, call.rules, &attempt, i == 0, &read);
         let which = if fetch.repeat > 1 { format!("attempt {}: ", i + 1) } else { String::new() };
         disagreements.extend(differences.into_iter().map(|d| format!("{which}{d}")));
         match (&model, js) {
@@ -406,7 +414,7 @@ mod tests {
             &[("access-control-allow-origin", origin), ("access-control-allow-methods", "PUT")],
         );
         let attempt = Attempt { preflight: Some(&pre), actual: None };
-        let (m, diffs) = model(&request, &attempt, true, &[]);
+        let (m, diffs) = model(&request, Rules::Standard, &attempt, true, &[]);
         assert!(diffs.is_empty(), "{diffs:?}");
         assert_eq!(m, Model::Blocked(Blocked::HeaderNotAllowed { header: "content-type".into() }));
 
@@ -418,7 +426,7 @@ mod tests {
             &[("access-control-allow-origin", origin), ("x-total-count", "42"), ("vary", "origin")],
         );
         let attempt = Attempt { preflight: None, actual: Some(&actual) };
-        let (m, _) = model(&get, &attempt, true, &["vary".into(), "x-total-count".into()]);
+        let (m, _) = model(&get, Rules::Standard, &attempt, true, &["vary".into(), "x-total-count".into()]);
         let Model::Allowed { status, reads } = m else { panic!("{m:?}") };
         assert_eq!(status, 200);
         assert_eq!(reads["vary"], None);
