@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
             // What `build` must have refused.
             if config.allow_credentials {
                 assert!(!config.allow_origins.iter().any(|o| o == "*"), "`*` origins with credentials built");
+                assert!(!config.allow_origins.iter().any(|o| o == "null"), "`null` with credentials built");
                 assert!(!config.expose_headers.iter().any(|h| h == "*"), "`*` exposed headers with credentials built");
             }
             assert!(
@@ -40,6 +41,14 @@ fuzz_target!(|data: &[u8]| {
             );
             for w in a.warnings() {
                 check_problem(w);
+            }
+            // Every listed origin that built is spelled as a browser serializes it: the WHATWG URL
+            // parser gives back the same origin, byte for byte.
+            // (Special schemes only: the URL standard gives other schemes opaque origins.)
+            let special = |o: &str| ["http://", "https://", "ws://", "wss://", "ftp://"].iter().any(|s| o.starts_with(s));
+            for entry in config.allow_origins.iter().filter(|o| special(o) && !o.contains('*')) {
+                let url = url::Url::parse(entry).unwrap_or_else(|e| panic!("{entry:?} built but is no URL: {e}"));
+                assert_eq!(&url.origin().ascii_serialization(), entry, "{entry:?} built but is not canonical");
             }
             // The built policy answers a request without panicking, and never `*` with credentials.
             for origin in ["https://app.example.com", "null", "http://localhost:3000"] {

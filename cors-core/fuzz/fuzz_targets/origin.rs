@@ -1,5 +1,6 @@
 //! `Origin::parse` on arbitrary bytes: whatever it accepts is a browser-serialized origin, returned
-//! unchanged, and parsing is deterministic.
+//! unchanged, and parsing is deterministic. An accepted IP-literal host is exactly what the WHATWG
+//! URL parser (the `url` crate) serializes: no browser writes `127.1` or `[0:0::1]`.
 #![no_main]
 
 use cors_core::{Origin, MAX_ORIGIN_LEN};
@@ -55,4 +56,17 @@ fuzz_target!(|data: &[u8]| {
         None => format!("{scheme}://{host}"),
     };
     assert_eq!(rebuilt, origin.as_str(), "scheme, host and port do not rebuild the value");
+
+    // URL standard, "host parsing": an IP literal (bracketed, or a host the parser reads as a
+    // number) is accepted only in the spelling browsers serialize.
+    let last_label = host.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+    let numeric = !last_label.is_empty()
+        && (last_label.bytes().all(|b| b.is_ascii_digit())
+            || last_label.strip_prefix("0x").is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())));
+    if host.starts_with('[') || numeric {
+        match url::Host::parse(host) {
+            Ok(parsed) => assert_eq!(parsed.to_string(), host, "accepted a non-canonical IP host"),
+            Err(e) => panic!("accepted the IP host {host:?}, which the URL parser refuses: {e}"),
+        }
+    }
 });
