@@ -45,6 +45,13 @@ pub enum Blocked {
         /// Whether this was the preflight's answer.
         preflight: bool,
     },
+    /// The preflight was answered with a redirect, which the browser does not follow (Fetch,
+    /// "CORS-preflight fetch": the preflight is not an "HTTP fetch", so a redirect is a network
+    /// error; Chromium says so in its own words).
+    PreflightRedirect {
+        /// The redirect status (301, 302, 303, 307 or 308).
+        status: u16,
+    },
     /// The preflight's answer has no ok status.
     PreflightNotOk {
         /// The status.
@@ -105,6 +112,7 @@ impl fmt::Display for Blocked {
                 prefix(f, *preflight)?;
                 write!(f, "The value of the 'Access-Control-Allow-Credentials' header in the response is '{value}' which must be 'true' when the request's credentials mode is 'include'.")
             }
+            Blocked::PreflightRedirect { .. } => write!(f, "{PREFLIGHT}Redirect is not allowed for a preflight request."),
             Blocked::PreflightNotOk { .. } => write!(f, "{PREFLIGHT}It does not have HTTP ok status."),
             Blocked::MethodNotAllowed { method } => {
                 write!(f, "Method {method} is not allowed by Access-Control-Allow-Methods in preflight response.")
