@@ -18,12 +18,14 @@ mod adapters;
 mod bench;
 mod browser;
 mod conformance;
+mod doctor;
 mod fuzz;
 mod hostile;
 mod raw_http;
 mod server;
 mod soak;
 mod term;
+mod transport;
 
 use std::process::ExitCode;
 
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
     let rest: Vec<String> = args.collect();
     let result = match task.as_deref() {
         Some("conformance") => conformance::Options::parse(&rest).and_then(|o| conformance::run(&o)),
+        Some("doctor") => return doctor::main(&rest),
         Some("soak") => soak::run(&rest),
         Some("hostile") => hostile::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
