@@ -21,26 +21,27 @@ use crate::transport::Endpoint;
 
 /// Runs the doctor with the arguments after `doctor`.
 pub fn main(args: &[String]) -> ExitCode {
-    let parsed = match cli::Args::try_parse_from(std::iter::once("cargo xtask doctor").chain(args.iter().map(String::as_str))) {
-        Ok(a) => a,
-        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
-            emit(&e.to_string());
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            // clap's message without its usage block, on one line.
-            let rendered = e.to_string();
-            let message: Vec<&str> = rendered
-                .lines()
-                .map(str::trim)
-                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
-                .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
-                .collect();
-            let message = message.join(" ");
-            eprintln!("error: {} (see cargo xtask doctor --help)", message.trim_start_matches("error: "));
-            return ExitCode::from(2);
-        }
-    };
+    let parsed =
+        match cli::Args::try_parse_from(std::iter::once("cargo xtask doctor").chain(args.iter().map(String::as_str))) {
+            Ok(a) => a,
+            Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+                emit(&e.to_string());
+                return ExitCode::SUCCESS;
+            }
+            Err(e) => {
+                // clap's message without its usage block, on one line.
+                let rendered = e.to_string();
+                let message: Vec<&str> = rendered
+                    .lines()
+                    .map(str::trim)
+                    .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                    .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+                    .collect();
+                let message = message.join(" ");
+                eprintln!("error: {} (see cargo xtask doctor --help)", message.trim_start_matches("error: "));
+                return ExitCode::from(2);
+            }
+        };
     let json = parsed.json;
     match diagnose(parsed) {
         Ok(report) => {
@@ -99,7 +100,9 @@ fn diagnose(args: cli::Args) -> Result<Report, String> {
     }
     let same_origin = plan.url.origin().ascii_serialization() == plan.origin;
     let findings = if same_origin {
-        notes.push("the page and the URL have the same origin: the browser makes no CORS check, nothing to probe".to_owned());
+        notes.push(
+            "the page and the URL have the same origin: the browser makes no CORS check, nothing to probe".to_owned(),
+        );
         Findings { exchanges: Vec::new(), verdict: Verdict::Allowed, made_up: Err("not probed".to_owned()) }
     } else {
         notes.push(preflight_note(&plan));

@@ -196,7 +196,10 @@ mod tests {
 
     #[test]
     fn exchange_reads_one_answer_without_waiting_for_the_close() {
-        let mut stream = Duplex { input: std::io::Cursor::new(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok".to_vec()), output: Vec::new() };
+        let mut stream = Duplex {
+            input: std::io::Cursor::new(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok".to_vec()),
+            output: Vec::new(),
+        };
         let r = exchange(&mut stream, b"GET / HTTP/1.1\r\n\r\n", false).unwrap();
         assert_eq!((r.status, r.body.as_slice()), (200, &b"ok"[..]));
         assert_eq!(stream.output, b"GET / HTTP/1.1\r\n\r\n");

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use cors_core::conformance::{RawRequest, RawResponse};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{ring, CryptoProvider};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme, StreamOwned};
-use cors_core::conformance::{RawRequest, RawResponse};
 use url::{Host, Url};
 
 use crate::raw_http;
@@ -77,10 +77,9 @@ impl Endpoint {
         let found = match &self.host {
             Host::Ipv4(a) => vec![SocketAddr::from((*a, self.port))],
             Host::Ipv6(a) => vec![SocketAddr::from((*a, self.port))],
-            Host::Domain(d) => (d.as_str(), self.port)
-                .to_socket_addrs()
-                .map_err(|e| format!("cannot resolve {d}: {e}"))?
-                .collect(),
+            Host::Domain(d) => {
+                (d.as_str(), self.port).to_socket_addrs().map_err(|e| format!("cannot resolve {d}: {e}"))?.collect()
+            }
         };
         if found.is_empty() {
             return Err(format!("{} resolves to no address", self.host));

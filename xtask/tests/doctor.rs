@@ -1,5 +1,7 @@
 //! `cargo xtask doctor` end to end: the binary against servers on loopback that are wrong in each
 //! way the doctor explains, and one that is right; verdict, console message, fix, warnings, exit.
+// Test setup unwraps: a failure there is a broken test, reported with its value.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
@@ -13,7 +15,8 @@ const APP: &str = "https://app.example.com";
 fn right(req: &Req) -> Resp {
     let granted = req.header("origin") == Some(APP);
     if req.is_preflight() {
-        let mut r = Resp::new(204).header("vary", "origin, access-control-request-method, access-control-request-headers");
+        let mut r =
+            Resp::new(204).header("vary", "origin, access-control-request-method, access-control-request-headers");
         if granted {
             r = r
                 .header("access-control-allow-origin", APP)
@@ -110,7 +113,9 @@ fn wildcard_with_credentials() {
 #[test]
 fn credentials_without_allow_credentials() {
     let server = serve(|req| {
-        Resp::new(200).header("access-control-allow-origin", req.header("origin").unwrap_or("")).header("vary", "origin")
+        Resp::new(200)
+            .header("access-control-allow-origin", req.header("origin").unwrap_or(""))
+            .header("vary", "origin")
     });
     let report = doctor(&server, &["--credentials"]);
     assert_blocked(
@@ -266,7 +271,9 @@ fn proxy_and_app_both_add_allow_origin() {
 fn preflight_redirected() {
     let server = serve(|req| {
         if req.method == "OPTIONS" {
-            Resp::new(308).header("location", "https://api.example.com/data/").header("access-control-allow-origin", APP)
+            Resp::new(308)
+                .header("location", "https://api.example.com/data/")
+                .header("access-control-allow-origin", APP)
         } else {
             right(req)
         }
@@ -367,7 +374,10 @@ fn tls_with_a_private_ca_with_insecure_and_without() {
     let wrong = serve_tls(&cert, |_| Resp::new(200));
     let run = xtask(&["doctor", &format!("{}/data", wrong.base), "--origin", APP, "--json", "--ca", ca]);
     assert_eq!(run.code, 1);
-    assert!(run.json()["console"].as_str().unwrap().ends_with("No 'Access-Control-Allow-Origin' header is present on the requested resource."));
+    assert!(run.json()["console"]
+        .as_str()
+        .unwrap()
+        .ends_with("No 'Access-Control-Allow-Origin' header is present on the requested resource."));
 }
 
 #[test]
@@ -391,7 +401,13 @@ fn the_probe_cannot_be_made_exit_2_in_one_line() {
         vec![refused.clone(), "--origin".into(), APP.into(), "--method".into(), "TRACE".into()],
         vec![refused.clone(), "--origin".into(), APP.into(), "-H".into(), "no-colon".into()],
         vec![refused.clone(), "--origin".into(), APP.into(), "--timeout".into(), "soon".into()],
-        vec!["https://127.0.0.1:1/".into(), "--origin".into(), APP.into(), "--ca".into(), bad_ca.to_str().unwrap().into()],
+        vec![
+            "https://127.0.0.1:1/".into(),
+            "--origin".into(),
+            APP.into(),
+            "--ca".into(),
+            bad_ca.to_str().unwrap().into(),
+        ],
         vec![refused.clone(), "--origin".into(), APP.into(), "--bogus".into()],
     ];
     for args in cases {

@@ -112,7 +112,9 @@ impl fmt::Display for Blocked {
                 prefix(f, *preflight)?;
                 write!(f, "The value of the 'Access-Control-Allow-Credentials' header in the response is '{value}' which must be 'true' when the request's credentials mode is 'include'.")
             }
-            Blocked::PreflightRedirect { .. } => write!(f, "{PREFLIGHT}Redirect is not allowed for a preflight request."),
+            Blocked::PreflightRedirect { .. } => {
+                write!(f, "{PREFLIGHT}Redirect is not allowed for a preflight request.")
+            }
             Blocked::PreflightNotOk { .. } => write!(f, "{PREFLIGHT}It does not have HTTP ok status."),
             Blocked::MethodNotAllowed { method } => {
                 write!(f, "Method {method} is not allowed by Access-Control-Allow-Methods in preflight response.")

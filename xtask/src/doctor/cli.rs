@@ -69,8 +69,7 @@ pub struct Plan {
 /// Parses `Name: value` the way `Headers.append` checks it (Fetch, "normalize" a value: strip
 /// leading and trailing HTTP whitespace; no NUL, CR or LF).
 fn parse_header(text: &str) -> Result<(String, Vec<u8>), String> {
-    let (name, value) =
-        text.split_once(':').ok_or_else(|| format!("--header {text:?}: expected 'Name: value'"))?;
+    let (name, value) = text.split_once(':').ok_or_else(|| format!("--header {text:?}: expected 'Name: value'"))?;
     let name = name.trim();
     if HeaderName::from_bytes(name.as_bytes()).is_err() {
         return Err(format!("--header {text:?}: {name:?} is not a header name"));
@@ -155,7 +154,8 @@ mod tests {
     use super::*;
 
     fn plan(args: &[&str]) -> Result<Plan, String> {
-        let args = Args::try_parse_from(std::iter::once("doctor").chain(args.iter().copied())).map_err(|e| e.to_string())?;
+        let args =
+            Args::try_parse_from(std::iter::once("doctor").chain(args.iter().copied())).map_err(|e| e.to_string())?;
         args.plan()
     }
 

@@ -79,9 +79,10 @@ pub fn fix(blocked: &Blocked, step: Step, request: &BrowserRequest, response: &R
         Blocked::InvalidAllowOrigin { value, .. } | Blocked::OriginMismatch { value, .. } => {
             let near = value.trim_end_matches('/').eq_ignore_ascii_case(origin)
                 || value.eq_ignore_ascii_case(origin)
-                || value.trim_end_matches('/').rsplit_once(':').is_some_and(|(o, p)| {
-                    o.eq_ignore_ascii_case(origin) && matches!(p, "80" | "443")
-                });
+                || value
+                    .trim_end_matches('/')
+                    .rsplit_once(':')
+                    .is_some_and(|(o, p)| o.eq_ignore_ascii_case(origin) && matches!(p, "80" | "443"));
             if near {
                 format!(
                     "send the origin byte for byte as the browser serializes it: `Access-Control-Allow-Origin: {origin}` \
@@ -98,9 +99,9 @@ pub fn fix(blocked: &Blocked, step: Step, request: &BrowserRequest, response: &R
             "add `Access-Control-Allow-Credentials: true` to {} (the request carries credentials)",
             answer(step)
         ),
-        Blocked::CredentialsNotTrue { value, .. } => format!(
-            "send `Access-Control-Allow-Credentials: true` exactly once, in lowercase, instead of `{value}`"
-        ),
+        Blocked::CredentialsNotTrue { value, .. } => {
+            format!("send `Access-Control-Allow-Credentials: true` exactly once, in lowercase, instead of `{value}`")
+        }
         Blocked::PreflightRedirect { status } => {
             let location = values(response, "location").into_iter().next().unwrap_or_default();
             format!(

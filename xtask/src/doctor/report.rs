@@ -113,14 +113,13 @@ impl Report {
         if let Some(fix) = &self.fix {
             out.push_str(&format!("fix: {fix}\n"));
         }
-        match &self.findings.made_up {
-            Ok(m) => out.push_str(&format!(
+        if let Ok(m) = &self.findings.made_up {
+            out.push_str(&format!(
                 "made-up origin: {MADE_UP_ORIGIN} {} ({} {})\n",
                 if m.granted { "is granted too" } else { "is refused" },
                 m.exchange.step.name(),
                 m.exchange.response.status
-            )),
-            Err(_) => {}
+            ));
         }
         for w in &self.warnings {
             out.push_str(&format!("warning[{}]: {}\n", w.code, w.message));

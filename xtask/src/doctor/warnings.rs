@@ -25,7 +25,10 @@ fn allow_origin(response: &RawResponse) -> Option<String> {
 }
 
 fn has_token(response: &RawResponse, name: &str, token: &str) -> bool {
-    response.values(name).flat_map(|v| v.split(|&b| b == b',')).any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
+    response
+        .values(name)
+        .flat_map(|v| v.split(|&b| b == b','))
+        .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
 }
 
 fn answer(step: Step) -> &'static str {
@@ -105,7 +108,8 @@ fn no_vary(exchange: &Exchange, made_up: Option<&RawResponse>, out: &mut Vec<War
     let echoed = ours.as_deref().is_some_and(|v| v != "*");
     let differs = made_up.is_some_and(|m| allow_origin(m) != ours);
     if (echoed || differs) && !has_token(response, "vary", "origin") && !has_token(response, "vary", "*") {
-        let shown = ours.map_or("no Access-Control-Allow-Origin".to_owned(), |v| format!("`Access-Control-Allow-Origin: {v}`"));
+        let shown =
+            ours.map_or("no Access-Control-Allow-Origin".to_owned(), |v| format!("`Access-Control-Allow-Origin: {v}`"));
         out.push(warn(
             "no-vary-origin",
             format!(

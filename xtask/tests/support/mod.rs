@@ -1,6 +1,7 @@
 //! Servers on loopback for the doctor's and `conformance --url`'s end-to-end tests: a handler
 //! per server, plain or TLS (with a certificate generated here), and a run of the xtask binary.
-#![allow(dead_code)]
+// Test setup: a failure to bind or to make a certificate is a broken test machine, not a finding.
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -16,6 +17,8 @@ pub struct Req {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// The same headers with their values as bytes.
+    pub raw_headers: Vec<(String, Vec<u8>)>,
 }
 
 impl Req {
@@ -26,7 +29,9 @@ impl Req {
 
     /// Fetch: `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
     pub fn is_preflight(&self) -> bool {
-        self.method == "OPTIONS" && self.header("origin").is_some() && self.header("access-control-request-method").is_some()
+        self.method == "OPTIONS"
+            && self.header("origin").is_some()
+            && self.header("access-control-request-method").is_some()
     }
 }
 
@@ -65,26 +70,43 @@ pub struct TestServer {
 
 fn read_request(stream: &mut impl Read) -> Option<Req> {
     let mut data = Vec::new();
-    let mut byte = [0u8; 1];
-    while !data.ends_with(b"\r\n\r\n") {
-        if stream.read(&mut byte).ok()? == 0 {
+    let mut chunk = [0u8; 8192];
+    let end = loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end;
+        }
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
             return None;
         }
-        data.push(byte[0]);
-    }
-    let text = String::from_utf8_lossy(&data);
-    let mut lines = text.split("\r\n");
-    let mut first = lines.next()?.split(' ');
+        data.extend_from_slice(&chunk[..n]);
+    };
+    let mut lines = data[..end].split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let first = String::from_utf8_lossy(lines.next()?).into_owned();
+    let mut first = first.split(' ');
     let method = first.next()?.to_owned();
     let path = first.next()?.to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter(|l| !l.is_empty())
-        .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())))
+    let raw_headers: Vec<(String, Vec<u8>)> = lines
+        .filter_map(|l| {
+            let colon = l.iter().position(|&b| b == b':')?;
+            Some((String::from_utf8_lossy(&l[..colon]).trim().to_owned(), l[colon + 1..].trim_ascii().to_vec()))
+        })
         .collect();
-    let length = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-length")).and_then(|(_, v)| v.parse().ok());
-    let mut body = vec![0u8; length.unwrap_or(0)];
-    stream.read_exact(&mut body).ok()?;
-    Some(Req { method, path, headers })
+    let headers = raw_headers.iter().map(|(n, v)| (n.clone(), String::from_utf8_lossy(v).into_owned())).collect();
+    let length: usize = raw_headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| std::str::from_utf8(v).ok()?.parse().ok())
+        .unwrap_or(0);
+    let mut body = data[end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Req { method, path, headers, raw_headers })
 }
 
 fn write_response(stream: &mut impl Write, method: &str, resp: &Resp) {
