@@ -222,6 +222,17 @@ fn wildcard_does_not_cover_authorization() {
     assert!(warnings.contains(&"wildcard-authorization".to_owned()), "{warnings:?}");
     let text = report.1["warnings"].to_string();
     assert!(text.contains("today's Chromium, Firefox and Safari still let it through"), "{text}");
+    // With credentials `*` is no wildcard anywhere: a plain block, no "works today" warning.
+    let credentialed = serve(|req| {
+        Resp::new(if req.is_preflight() { 204 } else { 200 })
+            .header("access-control-allow-origin", APP)
+            .header("access-control-allow-credentials", "true")
+            .header("vary", "origin")
+            .header("access-control-allow-headers", "*")
+    });
+    let report = doctor(&credentialed, &["-H", "Authorization: Bearer t", "--credentials"]);
+    assert_eq!(report.0, 1);
+    assert!(!warning_codes(&report.1).contains(&"wildcard-authorization".to_owned()), "{}", report.1);
 }
 
 #[test]
@@ -322,6 +333,20 @@ fn a_server_that_grants_any_origin_with_credentials() {
     assert_eq!(json["made_up_origin"]["granted"], true);
     assert!(warning_codes(&json).contains(&"any-origin-granted".to_owned()));
     assert!(json["warnings"].to_string().contains("any site can read your users' data"));
+    // Echoing any origin is found even when the fetch is blocked for another reason.
+    let blocked = serve(|req| {
+        Resp::new(204)
+            .header("access-control-allow-origin", req.header("origin").unwrap_or(""))
+            .header("access-control-allow-credentials", "true")
+            .header("vary", "origin")
+    });
+    let (code, json) = doctor(&blocked, &["--credentials", "--method", "PUT"]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(
+        (json["made_up_origin"]["granted"].clone(), json["made_up_origin"]["origin_granted"].clone()),
+        (false.into(), true.into())
+    );
+    assert!(warning_codes(&json).contains(&"any-origin-granted".to_owned()), "{json}");
 }
 
 #[test]

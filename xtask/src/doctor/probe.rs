@@ -52,6 +52,9 @@ pub struct MadeUp {
     pub exchange: Exchange,
     /// Whether the browser model lets a page at the made-up origin through.
     pub granted: bool,
+    /// Whether the answer passes the model's CORS check for the made-up origin (Allow-Origin and,
+    /// with credentials, Allow-Credentials), whatever else blocks it: the origin is granted.
+    pub origin_granted: bool,
 }
 
 /// Everything the probe saw.
@@ -149,11 +152,12 @@ fn made_up_origin(plan: &Plan, endpoint: &Endpoint) -> Result<MadeUp, String> {
     };
     let response = endpoint.send(&sent)?;
     let map = response.header_map();
+    let origin_granted = other.check_response(&map).is_ok();
     let granted = match step {
         Step::Preflight => other.check_preflight(response.status, &map).is_ok(),
-        Step::Request => other.check_response(&map).is_ok(),
+        Step::Request => origin_granted,
     };
-    Ok(MadeUp { exchange: Exchange { step, request: sent, response }, granted })
+    Ok(MadeUp { exchange: Exchange { step, request: sent, response }, granted, origin_granted })
 }
 
 #[cfg(test)]

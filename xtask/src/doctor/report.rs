@@ -66,6 +66,7 @@ impl Report {
             Ok(m) => json!({
                 "origin": MADE_UP_ORIGIN,
                 "granted": m.granted,
+                "origin_granted": m.origin_granted,
                 "exchange": exchange_json(&self.url, &m.exchange),
             }),
             Err(e) => json!({ "origin": MADE_UP_ORIGIN, "error": e }),
@@ -116,7 +117,11 @@ impl Report {
         if let Ok(m) = &self.findings.made_up {
             out.push_str(&format!(
                 "made-up origin: {MADE_UP_ORIGIN} {} ({} {})\n",
-                if m.granted { "is granted too" } else { "is refused" },
+                match (m.granted, m.origin_granted) {
+                    (true, _) => "is granted too",
+                    (false, true) => "has its origin granted, but is blocked for another reason",
+                    (false, false) => "is refused",
+                },
                 m.exchange.step.name(),
                 m.exchange.response.status
             ));

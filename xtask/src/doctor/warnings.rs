@@ -53,7 +53,7 @@ pub fn warnings(url: &Url, request: &BrowserRequest, findings: &Findings) -> Vec
         }
     }
     match &findings.made_up {
-        Ok(m) if m.granted && allow_origin(&m.exchange.response).as_deref() == Some(MADE_UP_ORIGIN) => {
+        Ok(m) if m.origin_granted && allow_origin(&m.exchange.response).as_deref() == Some(MADE_UP_ORIGIN) => {
             let credentials = m.exchange.response.values("access-control-allow-credentials").any(|v| v == b"true");
             out.push(if credentials {
                 warn(
@@ -211,7 +211,9 @@ fn max_age(response: &RawResponse, out: &mut Vec<Warning>) {
 /// Fetch, "CORS non-wildcard request-header name": `*` never covers `authorization`.
 fn wildcard_authorization(request: &BrowserRequest, response: &RawResponse, out: &mut Vec<Warning>) {
     let sends = request.headers().iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization"));
+    // With credentials `*` is no wildcard in any browser: that is a plain block, not fragile.
     if sends
+        && !request.includes_credentials()
         && has_token(response, "access-control-allow-headers", "*")
         && !has_token(response, "access-control-allow-headers", "authorization")
     {
