@@ -1,11 +1,14 @@
 //! `cargo xtask conformance`: every case against every adapter's conformance server over real
-//! TCP, as a matrix of case by adapter.
+//! TCP, as a matrix of case by adapter; with `--url BASE --config POLICY.toml`, the cases of that
+//! policy against any server (see [`remote`]).
+
+mod remote;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use cors_core::conformance::{cases, judge, policies, Case, Level, RawRequest};
+use cors_core::conformance::{cases, judge, policies, Case, Level, RawRequest, RawResponse};
 
 use crate::adapters::{self, Adapter};
 use crate::raw_http;
@@ -21,6 +24,12 @@ pub struct Options {
     pub strict: bool,
     /// `--browser`: the headless Chromium suite instead of the socket suite.
     pub browser: bool,
+    /// `--url BASE`: a server the user runs, instead of the adapters.
+    pub url: Option<String>,
+    /// `--config POLICY.toml`: the policy that server claims to implement.
+    pub config: Option<PathBuf>,
+    /// `--ca FILE` and `--insecure`, for an https BASE.
+    pub tls: crate::transport::TlsOptions,
 }
 
 impl Options {
@@ -35,6 +44,10 @@ impl Options {
                 "--json" => o.json = Some(PathBuf::from(value()?)),
                 "--strict" => o.strict = true,
                 "--browser" => o.browser = true,
+                "--url" => o.url = Some(value()?),
+                "--config" => o.config = Some(PathBuf::from(value()?)),
+                "--ca" => o.tls.ca = Some(PathBuf::from(value()?)),
+                "--insecure" => o.tls.insecure = true,
                 other => return Err(format!("unknown option {other:?}")),
             }
         }
@@ -45,6 +58,7 @@ impl Options {
 struct Outcome {
     case: String,
     level: Level,
+    /// The matrix column: the adapter, or `server` for `--url`.
     adapter: &'static str,
     failures: Vec<String>,
     detail: String,
@@ -53,14 +67,15 @@ struct Outcome {
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Runs one case against a running server: the request, then the follow-up if the case asks.
-fn run_case(case: &Case, port: u16) -> (Vec<String>, String) {
+/// `send` delivers one request on a fresh connection.
+fn run_case(case: &Case, send: &dyn Fn(&RawRequest) -> Result<RawResponse, String>) -> (Vec<String>, String) {
     let started = Instant::now();
-    match raw_http::send(port, &case.request, TIMEOUT) {
+    match send(&case.request) {
         Ok(response) => {
             let mut failures = judge(case, &response);
             let elapsed = started.elapsed();
             if case.follow_up {
-                match raw_http::send(port, &RawRequest::follow_up(), TIMEOUT) {
+                match send(&RawRequest::follow_up()) {
                     Ok(next) if next.status == 200 => {}
                     Ok(next) => failures.push(format!("the next request was answered {}", next.status)),
                     Err(e) => failures.push(format!("the next request failed: {e}")),
@@ -76,8 +91,14 @@ fn run_case(case: &Case, port: u16) -> (Vec<String>, String) {
 }
 
 pub fn run(options: &Options) -> Result<bool, String> {
+    if options.url.is_some() || options.config.is_some() {
+        return remote::run(options);
+    }
     if options.browser {
         return crate::browser::run(options);
+    }
+    if options.tls.ca.is_some() || options.tls.insecure {
+        return Err("--ca and --insecure apply to --url BASE only".to_owned());
     }
     let selected: Vec<Case> =
         cases().into_iter().filter(|c| options.case.as_deref().is_none_or(|p| c.name.contains(p))).collect();
@@ -95,7 +116,24 @@ pub fn run(options: &Options) -> Result<bool, String> {
         outcomes.extend(run_adapter(adapter, &selected, &configs)?);
     }
     term::progress_done();
-    print_matrix(&selected, &adapters, &outcomes);
+    let columns: Vec<&str> = adapters.iter().map(|a| a.name).collect();
+    print_matrix(&selected, &columns, &outcomes);
+    print_failures(&outcomes);
+    let failed = outcomes.iter().filter(|o| !o.failures.is_empty()).count();
+    let passed = outcomes.len() - failed;
+    if let Some(path) = &options.json {
+        write_json(path, &outcomes, &[])?;
+    }
+    println!("\n{passed} passed, {failed} failed");
+    Ok(!blocking(&outcomes, options.strict))
+}
+
+/// Whether the run fails: a must case failed, or any case with `--strict`.
+fn blocking(outcomes: &[Outcome], strict: bool) -> bool {
+    outcomes.iter().any(|o| !o.failures.is_empty() && (o.level == Level::Must || strict))
+}
+
+fn print_failures(outcomes: &[Outcome]) {
     for o in outcomes.iter().filter(|o| !o.failures.is_empty()) {
         println!("\n{} {} on {} ({:?})", term::fail(), o.case, o.adapter, o.level);
         for f in &o.failures {
@@ -103,14 +141,6 @@ pub fn run(options: &Options) -> Result<bool, String> {
         }
         print!("{}", o.detail);
     }
-    let failed = outcomes.iter().filter(|o| !o.failures.is_empty()).count();
-    let passed = outcomes.len() - failed;
-    if let Some(path) = &options.json {
-        write_json(path, &outcomes)?;
-    }
-    println!("\n{passed} passed, {failed} failed");
-    let blocking = outcomes.iter().any(|o| !o.failures.is_empty() && (o.level == Level::Must || options.strict));
-    Ok(!blocking)
 }
 
 /// Writes each named policy to `target/xtask/policies/<name>.toml` for the servers' `--config`.
@@ -141,7 +171,8 @@ fn run_adapter(adapter: &Adapter, cases: &[Case], configs: &BTreeMap<String, Pat
         for case in group {
             done += 1;
             term::progress(&format!("{}: {done}/{} {}", adapter.name, cases.len(), case.name));
-            let (mut failures, detail) = run_case(case, server.port);
+            let port = server.port;
+            let (mut failures, detail) = run_case(case, &|request| raw_http::send(port, request, TIMEOUT));
             if !server.is_running() {
                 failures.push("the server process died".to_owned());
                 server = Server::start(&binary, config)?;
@@ -158,18 +189,18 @@ fn run_adapter(adapter: &Adapter, cases: &[Case], configs: &BTreeMap<String, Pat
     Ok(outcomes)
 }
 
-fn print_matrix(cases: &[Case], adapters: &[Adapter], outcomes: &[Outcome]) {
+fn print_matrix(cases: &[Case], columns: &[&str], outcomes: &[Outcome]) {
     let width = cases.iter().map(|c| c.name.len()).max().unwrap_or(4).max(4);
     print!("{:width$}  level ", "case");
-    for a in adapters {
-        print!(" {:>7}", a.name);
+    for name in columns {
+        print!(" {name:>7}");
     }
     println!();
     for c in cases {
         let level = if c.level == Level::Must { "must  " } else { "should" };
         print!("{:width$}  {level}", c.name);
-        for a in adapters {
-            let cell = outcomes.iter().find(|o| o.case == c.name && o.adapter == a.name);
+        for name in columns {
+            let cell = outcomes.iter().find(|o| o.case == c.name && o.adapter == *name);
             let text = match cell {
                 Some(o) if o.failures.is_empty() => term::pass(),
                 Some(_) => term::fail(),
@@ -182,8 +213,9 @@ fn print_matrix(cases: &[Case], adapters: &[Adapter], outcomes: &[Outcome]) {
     }
 }
 
-fn write_json(path: &PathBuf, outcomes: &[Outcome]) -> Result<(), String> {
-    let items: Vec<serde_json::Value> = outcomes
+/// The outcomes, and the skipped cases (name, reason), as a JSON array.
+fn write_json(path: &PathBuf, outcomes: &[Outcome], skipped: &[(String, String)]) -> Result<(), String> {
+    let mut items: Vec<serde_json::Value> = outcomes
         .iter()
         .map(|o| {
             serde_json::json!({
@@ -195,6 +227,7 @@ fn write_json(path: &PathBuf, outcomes: &[Outcome]) -> Result<(), String> {
             })
         })
         .collect();
+    items.extend(skipped.iter().map(|(case, why)| serde_json::json!({ "case": case, "skipped": why })));
     let text = serde_json::to_string_pretty(&items).map_err(|e| e.to_string())?;
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -4,6 +4,10 @@
 //!   against every adapter's conformance server, over real sockets.
 //! - `conformance --browser [--adapter NAME] [--case PATTERN]`: fetches from a real headless
 //!   Chromium against every adapter's conformance server, compared with cors-core's browser model.
+//! - `conformance --url BASE --config POLICY.toml [--case PATTERN] [--json FILE] [--strict]`: the
+//!   cases of that policy against any server the user runs; the others are skipped and counted.
+//! - `doctor URL --origin ORIGIN [--method M] [--header 'Name: value']... [--credentials] [--json]`:
+//!   probes a live server as a browser would; verdict, Chromium's console message, fix, warnings.
 //! - `soak [--adapter NAME] [--seconds N | --requests N] [--connections C]`: sustained concurrent
 //!   traffic (well-formed and garbage) at every adapter's release server; memory and failures.
 //! - `hostile [--adapter NAME] [--runs N]`: oversized, repeated and non-UTF-8 headers at every
@@ -18,12 +22,14 @@ mod adapters;
 mod bench;
 mod browser;
 mod conformance;
+mod doctor;
 mod fuzz;
 mod hostile;
 mod raw_http;
 mod server;
 mod soak;
 mod term;
+mod transport;
 
 use std::process::ExitCode;
 
@@ -35,6 +41,18 @@ tasks:
   conformance --browser [--adapter NAME] [--case PATTERN]
       run xtask/browser/fetches.toml in headless Chromium (Debian's chromium, or $CHROMIUM)
       against every adapter, compared with cors-core's browser model
+  conformance --url BASE --config POLICY.toml [--case PATTERN] [--json FILE] [--strict]
+              [--ca FILE] [--insecure]
+      run the cases of POLICY.toml (one of the tables of cors-core/conformance/policies.toml)
+      against your own server at BASE, which serves the conformance routes under BASE (GET /data
+      answered 200 `ok`, GET /error answered 500 `boom`); cases of other policies, or on routes
+      the server lacks, are skipped, counted and named
+  doctor URL --origin ORIGIN [--method M] [--header 'Name: value']... [--credentials] [--json]
+         [--ca FILE] [--insecure] [--timeout SECONDS]
+      send what a page at ORIGIN calling fetch(URL) sends (the preflight if needed, then the
+      request; then the first one again from a made-up origin) and print the exchanges, the
+      verdict of cors-core's browser model, Chromium's console message, the fix and warnings;
+      exit 0 allowed, 1 blocked, 2 the probe could not be made (`doctor --help` for more)
   soak [--adapter NAME] [--seconds N | --requests N] [--connections C]
       sustained concurrent traffic and garbage at every adapter's release server (default 20000
       requests after a warm-up, 32 connections): no 5xx, no drops, bounded memory
@@ -54,12 +72,15 @@ fn main() -> ExitCode {
     let rest: Vec<String> = args.collect();
     let result = match task.as_deref() {
         Some("conformance") => conformance::Options::parse(&rest).and_then(|o| conformance::run(&o)),
+        Some("doctor") => return doctor::main(&rest),
         Some("soak") => soak::run(&rest),
         Some("hostile") => hostile::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
         Some("bench") => bench::run(&rest),
         Some("help" | "--help" | "-h") | None => {
-            println!("{USAGE}");
+            use std::io::Write;
+            // A closed pipe (`| head`) is not worth a panic.
+            let _ = writeln!(std::io::stdout(), "{USAGE}");
             return ExitCode::SUCCESS;
         }
         Some(other) => Err(format!("unknown task {other:?}\n{USAGE}")),

@@ -47,6 +47,13 @@ pub enum Blocked {
         /// Whether this was the preflight's answer.
         preflight: bool,
     },
+    /// The preflight was answered with a redirect, which the browser does not follow (Fetch,
+    /// "CORS-preflight fetch": the preflight is not an "HTTP fetch", so a redirect is a network
+    /// error; Chromium says so in its own words).
+    PreflightRedirect {
+        /// The redirect status (301, 302, 303, 307 or 308).
+        status: u16,
+    },
     /// The preflight's answer has no ok status.
     PreflightNotOk {
         /// The status.
@@ -112,6 +119,7 @@ impl Blocked {
             | Blocked::OriginMismatch { preflight, .. }
             | Blocked::CredentialsNotTrue { preflight, .. } => *preflight,
             Blocked::PreflightNotOk { .. }
+            | Blocked::PreflightRedirect { .. }
             | Blocked::MethodNotAllowed { .. }
             | Blocked::HeaderNotAllowed { .. }
             | Blocked::UnparsableList { .. }
@@ -151,6 +159,9 @@ impl fmt::Display for Blocked {
             Blocked::CredentialsNotTrue { value, preflight } => {
                 prefix(f, *preflight)?;
                 write!(f, "The value of the 'Access-Control-Allow-Credentials' header in the response is '{value}' which must be 'true' when the request's credentials mode is 'include'.")
+            }
+            Blocked::PreflightRedirect { .. } => {
+                write!(f, "{PREFLIGHT}Redirect is not allowed for a preflight request.")
             }
             Blocked::PreflightNotOk { .. } => write!(f, "{PREFLIGHT}It does not have HTTP ok status."),
             Blocked::MethodNotAllowed { method } => {

@@ -343,6 +343,10 @@ impl BrowserRequest {
         if let Some(error) = self.method_error() {
             return Err(error);
         }
+        // Fetch, "redirect status": the preflight does not follow it; Chromium reports it first.
+        if matches!(status, 301 | 302 | 303 | 307 | 308) {
+            return Err(Blocked::PreflightRedirect { status });
+        }
         self.cors_check(headers, true)?;
         if !(200..=299).contains(&status) {
             return Err(Blocked::PreflightNotOk { status });
@@ -463,6 +467,11 @@ mod tests {
         h.insert("access-control-allow-methods", http::HeaderValue::from_static("*"));
         assert!(r.check_preflight(204, &h).is_ok());
         assert_eq!(r.check_preflight(404, &h), Err(Blocked::PreflightNotOk { status: 404 }));
+        assert_eq!(r.check_preflight(308, &h), Err(Blocked::PreflightRedirect { status: 308 }));
+        assert_eq!(
+            Blocked::PreflightRedirect { status: 301 }.to_string(),
+            "Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request."
+        );
         let auth = BrowserRequest::new("https://a.example", "GET").header("Authorization", "Bearer x");
         let mut h = map(&ok);
         h.insert("access-control-allow-headers", http::HeaderValue::from_static("*"));
