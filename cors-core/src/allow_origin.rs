@@ -8,6 +8,7 @@ use std::sync::Arc;
 use http::HeaderValue;
 
 use crate::origin::{MalformedOrigin, Origin};
+use crate::origin_check::{AsyncCheck, CheckOutcome, RequestInfo, RequestPredicate};
 use crate::origin_rule::{OriginRule, PortRule};
 
 /// A predicate over the request's origin, for origins that cannot be listed ahead of time.
@@ -32,6 +33,8 @@ pub(crate) enum OriginMatch<'p> {
     /// Accepted by a predicate, but plain `http` (not loopback) while the policy allows
     /// credentials, without the dangerous opt-in.
     Insecure,
+    /// The async check failed or timed out.
+    CheckFailed(&'p CheckOutcome),
     /// Not a serialized origin.
     Malformed(MalformedOrigin),
 }
@@ -48,6 +51,8 @@ pub(crate) struct AllowOrigin {
     exact: HashMap<Box<[u8]>, HeaderValue>,
     patterns: HashMap<Box<str>, Vec<PatternTarget>>,
     predicates: Vec<Predicate>,
+    request_predicates: Vec<RequestPredicate>,
+    pub(crate) async_check: Option<AsyncCheck>,
     /// What a refusal message lists as allowed.
     pub(crate) display: String,
 }
@@ -59,12 +64,14 @@ impl AllowOrigin {
     pub(crate) fn new(
         rules: Vec<OriginRule>,
         predicates: Vec<Predicate>,
+        dynamic: (Vec<RequestPredicate>, Option<AsyncCheck>),
         reflect_any: bool,
         refuse_insecure: bool,
     ) -> Self {
+        let (request_predicates, async_check) = dynamic;
         let mut this = AllowOrigin { reflect_any, refuse_insecure, ..AllowOrigin::default() };
         let mut shown: Vec<String> = Vec::new();
-        let total = rules.len() + predicates.len();
+        let total = rules.len() + predicates.len() + request_predicates.len() + usize::from(async_check.is_some());
         for rule in rules {
             if shown.len() < DISPLAY_LIMIT {
                 shown.push(rule_text(&rule));
@@ -98,7 +105,17 @@ impl AllowOrigin {
                 shown.push("origins accepted by a predicate".to_owned());
             }
         }
+        for _ in &request_predicates {
+            if shown.len() < DISPLAY_LIMIT {
+                shown.push("origins accepted by a request predicate".to_owned());
+            }
+        }
+        if async_check.is_some() && shown.len() < DISPLAY_LIMIT {
+            shown.push("origins accepted by an async check".to_owned());
+        }
         this.predicates = predicates;
+        this.request_predicates = request_predicates;
+        this.async_check = async_check;
         if total > shown.len() {
             shown.push(format!("and {} more", total - shown.len()));
         }
@@ -108,7 +125,15 @@ impl AllowOrigin {
 
     /// Matches one `Origin` value. Fetch, "CORS check": the answer must be `*` or the request's
     /// serialized origin byte for byte, so matching is exact, never by prefix, suffix or substring.
-    pub(crate) fn check(&self, value: &[u8]) -> OriginMatch<'_> {
+    ///
+    /// `info` gives request-aware predicates the request; `checked` is the outcome of the async
+    /// check, once it ran.
+    pub(crate) fn check<'p, 'r>(
+        &'p self,
+        value: &[u8],
+        info: &dyn Fn() -> RequestInfo<'r>,
+        checked: Option<&'p CheckOutcome>,
+    ) -> OriginMatch<'p> {
         if self.any {
             return OriginMatch::Value(&WILDCARD);
         }
@@ -136,10 +161,36 @@ impl AllowOrigin {
         if !self.patterns.is_empty() && self.matches_pattern(&origin) {
             return OriginMatch::Echo;
         }
-        if self.predicates.iter().any(|p| p(&origin)) {
+        let dynamic = self.predicates.iter().any(|p| p(&origin))
+            || (!self.request_predicates.is_empty() && {
+                let info = info();
+                self.request_predicates.iter().any(|p| p(&origin, &info))
+            })
+            || matches!(checked, Some(CheckOutcome::Allowed));
+        if dynamic {
             return if self.refuses_insecure(&origin) { OriginMatch::Insecure } else { OriginMatch::Echo };
         }
-        OriginMatch::Refused
+        match checked {
+            Some(failed @ (CheckOutcome::Failed(_) | CheckOutcome::TimedOut(_))) => OriginMatch::CheckFailed(failed),
+            _ => OriginMatch::Refused,
+        }
+    }
+
+    /// Whether the static rules leave `value` to the async check: it is a well-formed origin
+    /// (never `null`) that nothing else allows.
+    pub(crate) fn needs_async_check<'v, 'r>(
+        &self,
+        value: &'v [u8],
+        info: &dyn Fn() -> RequestInfo<'r>,
+    ) -> Option<&'v str> {
+        self.async_check.as_ref()?;
+        if self.any || self.reflect_any || value == b"null" {
+            return None;
+        }
+        match self.check(value, info, None) {
+            OriginMatch::Refused => std::str::from_utf8(value).ok(),
+            _ => None,
+        }
     }
 
     /// The rule listed origins follow at build time, applied to an origin a dynamic check
@@ -199,11 +250,14 @@ mod tests {
     use crate::origin_rule::parse_origin_rule;
 
     fn allow(list: &[&str]) -> AllowOrigin {
-        AllowOrigin::new(list.iter().map(|s| parse_origin_rule(s).unwrap()).collect(), Vec::new(), false, false)
+        let rules = list.iter().map(|s| parse_origin_rule(s).unwrap()).collect();
+        AllowOrigin::new(rules, Vec::new(), (Vec::new(), None), false, false)
     }
 
     fn allowed(a: &AllowOrigin, origin: &str) -> bool {
-        matches!(a.check(origin.as_bytes()), OriginMatch::Value(_) | OriginMatch::Echo)
+        let request = http::Request::new(());
+        let info = || RequestInfo::of(&request);
+        matches!(a.check(origin.as_bytes(), &info, None), OriginMatch::Value(_) | OriginMatch::Echo)
     }
 
     // Fetch, "CORS check": byte-for-byte comparison with the serialized origin.

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use crate::allow_origin::{AllowOrigin, Predicate};
 use crate::error::{ConfigError, Problem, ProblemKind};
 use crate::expose_headers::expose_headers;
 use crate::origin::Origin;
+use crate::origin_check::{self, AsyncCheck, CheckError, OriginRequest, RequestInfo, RequestPredicate};
 use crate::origin_rule::{parse_origin_rule, OriginRule};
 use crate::policy::{Inner, Policy};
 use crate::request_headers::AllowHeaders;
@@ -19,6 +21,13 @@ use crate::request_headers::AllowHeaders;
 /// The longest max-age accepted: Firefox's cap. Chromium caps at 7200 s; a longer value is
 /// honoured only up to each browser's cap.
 pub const MAX_AGE_LIMIT: Duration = Duration::from_secs(86_400);
+
+/// How long an async origin check may take unless
+/// [`PolicyBuilder::origin_check_timeout`] says otherwise.
+pub const DEFAULT_ORIGIN_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The longest timeout accepted for an async origin check: the browser waits for the answer.
+pub const MAX_ORIGIN_CHECK_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The status of a successful preflight answer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -48,6 +57,9 @@ pub enum PreflightStatus {
 pub struct PolicyBuilder {
     origins: Vec<String>,
     predicates: Vec<Predicate>,
+    request_predicates: Vec<RequestPredicate>,
+    async_checks: Vec<AsyncCheck>,
+    origin_check_timeout: Option<Duration>,
     reflect_any: bool,
     insecure_with_credentials: bool,
     null_with_credentials: bool,
@@ -66,6 +78,9 @@ impl Default for PolicyBuilder {
         PolicyBuilder {
             origins: Vec::new(),
             predicates: Vec::new(),
+            request_predicates: Vec::new(),
+            async_checks: Vec::new(),
+            origin_check_timeout: None,
             reflect_any: false,
             insecure_with_credentials: false,
             null_with_credentials: false,
@@ -154,6 +169,76 @@ impl PolicyBuilder {
         F: Fn(&Origin<'_>) -> bool + Send + Sync + 'static,
     {
         self.predicates.push(Arc::new(predicate));
+        self
+    }
+
+    /// Allows the origins for which `predicate` returns true, seeing the request's method, path and
+    /// `Host` too ([`RequestInfo`]): a policy per tenant or per host. The same rules as for
+    /// [`allow_origin_predicate`](Self::allow_origin_predicate) hold (canonical origins only,
+    /// never `null`; no plain `http` with credentials without the opt-in).
+    ///
+    /// ```
+    /// use cors_core::Policy;
+    /// // Only the admin API is open to the admin front end.
+    /// let policy = Policy::builder()
+    ///     .allow_origin("https://app.example.com")
+    ///     .allow_origin_request_predicate(|origin, request| {
+    ///         origin.as_str() == "https://admin.example.com" && request.path().is_some_and(|p| p.starts_with("/admin/"))
+    ///     })
+    ///     .build()?;
+    /// let at = |path: &str| http::Request::get(path).header("origin", "https://admin.example.com").body(()).unwrap();
+    /// assert!(policy.decide(&at("/admin/users")).refusal().is_none());
+    /// assert!(policy.decide(&at("/billing")).refusal().is_some());
+    /// # Ok::<(), cors_core::ConfigError>(())
+    /// ```
+    pub fn allow_origin_request_predicate<F>(mut self, predicate: F) -> Self
+    where
+        F: Fn(&Origin<'_>, &RequestInfo<'_>) -> bool + Send + Sync + 'static,
+    {
+        self.request_predicates.push(Arc::new(predicate));
+        self
+    }
+
+    /// Allows the origins an async check accepts: a lookup in a database or a cache (each tenant
+    /// registers its front-end origins). It runs only for origins nothing else allows, and sees the
+    /// origin, method, path and `Host` ([`OriginRequest`]). `Ok(true)` allows, `Ok(false)`
+    /// refuses; an error, a panic, or no answer within
+    /// [`origin_check_timeout`](Self::origin_check_timeout) refuses and is logged at warn level.
+    /// With credentials, a plain-`http` origin other than loopback is refused whatever it says,
+    /// unless the dangerous opt-in is called. One async check per policy.
+    ///
+    /// Cost, only for origins the check decides: a copy of the request's CORS headers, its path
+    /// and host, and the boxed future (a few small allocations), plus whatever the check does.
+    /// Cache its answers with a bounded cache (the `examples/axum` tenants app uses `moka`).
+    ///
+    /// ```
+    /// use std::collections::HashSet;
+    /// use std::sync::Arc;
+    /// use cors_core::Policy;
+    /// let registered: Arc<HashSet<String>> = Arc::new(["https://acme.example".to_owned()].into());
+    /// let policy = Policy::builder()
+    ///     .allow_origin_async(move |request| {
+    ///         let registered = Arc::clone(&registered);
+    ///         async move { Ok::<_, std::io::Error>(registered.contains(request.origin())) }
+    ///     })
+    ///     .build()?;
+    /// # let _ = policy;
+    /// # Ok::<(), cors_core::ConfigError>(())
+    /// ```
+    pub fn allow_origin_async<F, Fut, E>(mut self, check: F) -> Self
+    where
+        F: Fn(OriginRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<bool, E>> + Send + 'static,
+        E: Into<CheckError>,
+    {
+        self.async_checks.push(origin_check::erase(check));
+        self
+    }
+
+    /// How long the async origin check may take before the origin is refused (default
+    /// [`DEFAULT_ORIGIN_CHECK_TIMEOUT`], at most [`MAX_ORIGIN_CHECK_TIMEOUT`]).
+    pub fn origin_check_timeout(mut self, timeout: Duration) -> Self {
+        self.origin_check_timeout = Some(timeout);
         self
     }
 
@@ -294,10 +379,38 @@ impl PolicyBuilder {
             }
         }
         let any = rules.contains(&OriginRule::Any);
-        if self.origins.is_empty() && self.predicates.is_empty() && !self.reflect_any {
+        let dynamic =
+            !self.predicates.is_empty() || !self.request_predicates.is_empty() || !self.async_checks.is_empty();
+        if self.async_checks.len() > 1 {
+            problems.push(Problem::new(
+                ProblemKind::SeveralAsyncChecks,
+                "allow_origin_async",
+                "",
+                format!("is called {} times, but a policy has one async origin check", self.async_checks.len()),
+                "combine the lookups in one check (try each in turn inside it)",
+            ));
+        }
+        match self.origin_check_timeout {
+            Some(t) if t.is_zero() || t > MAX_ORIGIN_CHECK_TIMEOUT => problems.push(Problem::new(
+                ProblemKind::OriginCheckTimeout,
+                "origin_check_timeout",
+                format!("{t:?}"),
+                "is not between zero and 30 s: a zero timeout refuses every checked origin, a long one keeps the browser waiting",
+                "use a timeout such as Duration::from_millis(500)",
+            )),
+            Some(_) if self.async_checks.is_empty() => warnings.push(Problem::new(
+                ProblemKind::OriginCheckTimeout,
+                "origin_check_timeout",
+                "",
+                "is set, but the policy has no async origin check",
+                "remove it, or add the check with allow_origin_async",
+            )),
+            _ => {}
+        }
+        if self.origins.is_empty() && !dynamic && !self.reflect_any {
             problems.push(Problem::new(ProblemKind::NoOrigins, "allow_origins", "", "no origin is allowed, so every cross-origin request would be refused", "list the origins of your pages, such as \"https://app.example.com\" (or \"*\" for a public API without credentials)"));
         }
-        if any && (rules.len() > 1 || !self.predicates.is_empty()) {
+        if any && (rules.len() > 1 || dynamic) {
             problems.push(Problem::new(
                 ProblemKind::WildcardWithOthers,
                 "allow_origins",
@@ -398,7 +511,14 @@ impl PolicyBuilder {
             let _shared = m.clone();
         }
         let refuse_insecure = self.credentials && !self.insecure_with_credentials;
-        let origins = AllowOrigin::new(rules, self.predicates, self.reflect_any, refuse_insecure);
+        let async_check = self.async_checks.into_iter().next();
+        let origins = AllowOrigin::new(
+            rules,
+            self.predicates,
+            (self.request_predicates, async_check),
+            self.reflect_any,
+            refuse_insecure,
+        );
         let origin_dependent = !origins.any;
         Ok(Policy {
             inner: Arc::new(Inner {
@@ -411,6 +531,7 @@ impl PolicyBuilder {
                 private_network: self.private_network,
                 preflight_status,
                 passthrough: self.passthrough,
+                origin_check_timeout: self.origin_check_timeout.unwrap_or(DEFAULT_ORIGIN_CHECK_TIMEOUT),
                 vary_preflight,
                 vary_preflight_tokens,
                 origin_dependent,
@@ -425,6 +546,8 @@ impl fmt::Debug for PolicyBuilder {
         f.debug_struct("PolicyBuilder")
             .field("allow_origins", &self.origins)
             .field("predicates", &self.predicates.len())
+            .field("request_predicates", &self.request_predicates.len())
+            .field("async_checks", &self.async_checks.len())
             .field("allow_methods", &self.methods)
             .field("allow_headers", &self.headers)
             .field("expose_headers", &self.expose)

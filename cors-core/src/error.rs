@@ -77,6 +77,11 @@ pub enum ProblemKind {
     PreflightStatus,
     /// The same entry listed twice (a warning only).
     Duplicate,
+    /// `allow_origin_async` called more than once: a policy has one async origin check.
+    SeveralAsyncChecks,
+    /// An `origin_check_timeout` of zero or over 30 s (an error), or set without an async
+    /// check (a warning).
+    OriginCheckTimeout,
 }
 
 /// One configuration mistake: which setting, what input, what is wrong, and how to fix it.

@@ -7,6 +7,8 @@ use http::HeaderName;
 pub static ORIGIN: HeaderName = http::header::ORIGIN;
 /// `Vary` (RFC 9110, section 12.5.5).
 pub static VARY: HeaderName = http::header::VARY;
+/// `host`: what request-aware origin checks see of the target.
+pub static HOST: HeaderName = http::header::HOST;
 /// `Access-Control-Request-Method` (Fetch, "HTTP requests").
 pub static ACCESS_CONTROL_REQUEST_METHOD: HeaderName = http::header::ACCESS_CONTROL_REQUEST_METHOD;
 /// `Access-Control-Request-Headers` (Fetch, "HTTP requests").

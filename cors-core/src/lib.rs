@@ -47,16 +47,20 @@ pub mod header_names;
 mod host;
 pub mod mistakes;
 mod origin;
+mod origin_check;
 mod origin_rule;
 mod policy;
 mod public_suffix;
 mod refusal;
+mod reload;
 mod request;
 mod request_headers;
 mod response;
 
 pub use allow_methods::MAX_REQUEST_METHOD_LEN;
-pub use builder::{PolicyBuilder, PreflightStatus, MAX_AGE_LIMIT};
+pub use builder::{
+    PolicyBuilder, PreflightStatus, DEFAULT_ORIGIN_CHECK_TIMEOUT, MAX_AGE_LIMIT, MAX_ORIGIN_CHECK_TIMEOUT,
+};
 #[cfg(feature = "serde")]
 pub use config::PolicyConfig;
 pub use decision::{Action, Decision, Forward, Preflight};
@@ -64,8 +68,10 @@ pub use error::{ConfigError, Problem, ProblemKind};
 /// The `http` crate the core speaks (header values, status codes), re-exported for adapters.
 pub use http;
 pub use origin::{MalformedOrigin, Origin, MAX_ORIGIN_LEN};
+pub use origin_check::{CheckError, CheckOutcome, CheckRun, Checked, OriginRequest, PendingCheck, RequestInfo};
 pub use policy::Policy;
 pub use refusal::{Refusal, Shown};
+pub use reload::{Current, PolicySource, ReloadablePolicy};
 pub use request::CorsRequest;
 pub use request_headers::{
     MalformedHeaderList, MAX_REQUEST_HEADERS_LEN, MAX_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_NAMES,

@@ -599,6 +599,42 @@
 //! # }
 //! ```
 //!
+//! # Origins decided at request time (`allow_origin_async`, `origin_check_timeout`)
+//!
+//! ## `SeveralAsyncChecks`
+//!
+//! A policy has one async origin check; two would leave open which one decides.
+//!
+//! ```
+//! use cors_core::{Policy, ProblemKind};
+//! let check = |_| std::future::ready(Ok::<_, std::io::Error>(true));
+//! let err = Policy::builder().allow_origin_async(check).allow_origin_async(check).build().unwrap_err();
+//! let problem = &err.problems()[0];
+//! assert_eq!(problem.kind(), ProblemKind::SeveralAsyncChecks);
+//! assert_eq!(
+//!     problem.to_string(),
+//!     "allow_origin_async: is called 2 times, but a policy has one async origin check; combine the lookups in one check (try each in turn inside it)"
+//! );
+//! ```
+//!
+//! ## `OriginCheckTimeout`
+//!
+//! The browser waits for the answer: a timeout of zero refuses every checked origin, one over
+//! 30 s keeps the page waiting. Set without an async check, it is a warning.
+//!
+//! ```
+//! use std::time::Duration;
+//! use cors_core::{Policy, ProblemKind};
+//! let check = |_| std::future::ready(Ok::<_, std::io::Error>(true));
+//! let err = Policy::builder().allow_origin_async(check).origin_check_timeout(Duration::ZERO).build().unwrap_err();
+//! let problem = &err.problems()[0];
+//! assert_eq!(problem.kind(), ProblemKind::OriginCheckTimeout);
+//! assert_eq!(
+//!     problem.to_string(),
+//!     r#"origin_check_timeout: "0ns" is not between zero and 30 s: a zero timeout refuses every checked origin, a long one keeps the browser waiting; use a timeout such as Duration::from_millis(500)"#
+//! );
+//! ```
+//!
 //! # Any setting
 //!
 //! ## `Duplicate` (warning)

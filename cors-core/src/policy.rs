@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use http::{HeaderValue, StatusCode};
 
@@ -13,6 +14,7 @@ use crate::header_names::{
     is_token, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
     ORIGIN,
 };
+use crate::origin_check::{CheckOutcome, PendingCheck, RequestInfo};
 use crate::refusal::{Refusal, Shown};
 use crate::request::CorsRequest;
 use crate::request_headers::{AllowHeaders, RequestedHeaders};
@@ -51,6 +53,8 @@ pub(crate) struct Inner {
     pub(crate) private_network: bool,
     pub(crate) preflight_status: StatusCode,
     pub(crate) passthrough: bool,
+    /// How long an async origin check may take.
+    pub(crate) origin_check_timeout: Duration,
     /// `Vary` of a preflight answer.
     pub(crate) vary_preflight: HeaderValue,
     pub(crate) vary_preflight_tokens: &'static [&'static str],
@@ -128,15 +132,62 @@ impl Policy {
     ///     Action::Forward(_) => unreachable!("an OPTIONS with Origin and Access-Control-Request-Method is a preflight"),
     /// }
     /// ```
+    ///
+    /// With an async origin check ([`PolicyBuilder::allow_origin_async`]), call
+    /// [`pending_check`](Self::pending_check) first: `decide` alone never waits, so an origin only
+    /// the check could allow is refused.
     pub fn decide<'a, R: CorsRequest + ?Sized>(&'a self, request: &'a R) -> Decision<'a> {
-        let decision = self.decide_inner(request);
+        let decision = self.decide_inner(request, None);
         if let Some(refusal) = &decision.refusal {
             tracing::debug!(target: "cors", method = %Shown(request.method()), "CORS request refused: {refusal}");
         }
         decision
     }
 
-    fn decide_inner<'a, R: CorsRequest + ?Sized>(&'a self, request: &'a R) -> Decision<'a> {
+    /// The async origin check this request waits for, if any: only when the policy has one
+    /// ([`PolicyBuilder::allow_origin_async`]) and nothing else allows the request's origin.
+    /// Without an async check this is one branch, and the static path stays allocation free.
+    ///
+    /// Adapters run it with their runtime's timer, then answer from
+    /// [`Checked::decide`](crate::Checked::decide); see [`PendingCheck`].
+    pub fn pending_check<R: CorsRequest + ?Sized>(&self, request: &R) -> Option<PendingCheck> {
+        let check = self.inner.origins.async_check.as_ref()?;
+        let mut origin: Option<&[u8]> = None;
+        let mut count = 0usize;
+        request.for_each_header(&ORIGIN, &mut |v| {
+            count += 1;
+            origin.get_or_insert(v);
+        });
+        let origin = origin.filter(|_| count == 1)?;
+        let info = || RequestInfo::of(request);
+        let origin = self.inner.origins.needs_async_check(origin, &info)?;
+        Some(PendingCheck::new(self, request, origin, check))
+    }
+
+    /// The decision once the async check ran: [`Checked::decide`](crate::Checked::decide) calls it.
+    pub(crate) fn decide_checked<'a, R: CorsRequest + ?Sized>(
+        &'a self,
+        request: &'a R,
+        outcome: &'a CheckOutcome,
+    ) -> Decision<'a> {
+        let decision = self.decide_inner(request, Some(outcome));
+        match &decision.refusal {
+            Some(refusal @ Refusal::OriginCheckFailed { .. }) => {
+                tracing::warn!(target: "cors", method = %Shown(request.method()), "CORS request refused: {refusal}");
+            }
+            Some(refusal) => {
+                tracing::debug!(target: "cors", method = %Shown(request.method()), "CORS request refused: {refusal}");
+            }
+            None => {}
+        }
+        decision
+    }
+
+    fn decide_inner<'a, R: CorsRequest + ?Sized>(
+        &'a self,
+        request: &'a R,
+        checked: Option<&'a CheckOutcome>,
+    ) -> Decision<'a> {
         let inner = &*self.inner;
         let mut origin: Option<&'a [u8]> = None;
         let mut origins = 0usize;
@@ -157,13 +208,16 @@ impl Policy {
             None => (inner.origins.any.then_some(WILDCARD), None),
             Some(_) if inner.origins.any => (Some(WILDCARD), None),
             Some(_) if origins > 1 => (None, Some(Refusal::MultipleOrigins)),
-            Some(value) => match inner.origins.check(value) {
+            Some(value) => match inner.origins.check(value, &|| RequestInfo::of(request), checked) {
                 OriginMatch::Value(v) => (Some(v.clone()), None),
                 OriginMatch::Echo => (request.origin_value(), None),
                 OriginMatch::Refused => {
                     (None, Some(Refusal::OriginNotAllowed { origin: Shown(value), allowed: &inner.origins.display }))
                 }
                 OriginMatch::Insecure => (None, Some(Refusal::InsecureOriginWithCredentials { origin: Shown(value) })),
+                OriginMatch::CheckFailed(outcome) => {
+                    (None, Some(Refusal::OriginCheckFailed { origin: Shown(value), outcome }))
+                }
                 OriginMatch::Malformed(why) => (None, Some(Refusal::MalformedOrigin { origin: Shown(value), why })),
             },
         };

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::origin::MalformedOrigin;
+use crate::origin_check::CheckOutcome;
 use crate::request_headers::{MalformedHeaderList, MAX_REQUEST_HEADERS_LEN, MAX_REQUEST_HEADER_NAMES};
 
 /// Bytes from a request, shown safely: printable ASCII as is, anything else escaped, long values
@@ -66,6 +67,13 @@ pub enum Refusal<'a> {
     },
     /// More than one `Origin` header; a browser sends exactly one.
     MultipleOrigins,
+    /// The async origin check failed, panicked or timed out, so the origin is refused.
+    OriginCheckFailed {
+        /// The request's `Origin`.
+        origin: Shown<'a>,
+        /// How the check ended.
+        outcome: &'a CheckOutcome,
+    },
     /// A predicate accepted a plain-`http` origin (not loopback), and the policy allows
     /// credentials without `allow_insecure_origins_with_credentials_dangerously()`.
     InsecureOriginWithCredentials {
@@ -120,6 +128,10 @@ impl fmt::Display for Refusal<'_> {
             Refusal::InsecureOriginWithCredentials { origin } => write!(
                 f,
                 "origin \"{origin}\" is plain http (not loopback) and the policy allows credentials, so it is refused although a predicate accepted it: anyone on the network path can forge it and act as the user; {NO_ACAO}; serve the page over https, or call allow_insecure_origins_with_credentials_dangerously() on a network you control"
+            ),
+            Refusal::OriginCheckFailed { origin, outcome } => write!(
+                f,
+                "origin \"{origin}\" is refused because the async origin check {outcome}; {NO_ACAO}; make the check answer (its database or service reachable), or raise origin_check_timeout"
             ),
             Refusal::MultipleOrigins => write!(f, "the request has several Origin headers, which no browser sends; refused; {NO_ACAO}"),
             Refusal::MethodNotAllowed { method, allowed, other_case } => {

@@ -27,6 +27,18 @@ pub trait CorsRequest {
     /// Calls `f` with each value of the header `name` (given in lowercase), in order.
     fn for_each_header<'s>(&'s self, name: &HeaderName, f: &mut dyn FnMut(&'s [u8]));
 
+    /// The request's path, without the query, for request-aware origin checks
+    /// ([`RequestInfo::path`](crate::RequestInfo::path)). The default is `None`.
+    fn path(&self) -> Option<&str> {
+        None
+    }
+
+    /// The target's authority when there is no `Host` header (HTTP/2's `:authority`). The default
+    /// is `None`.
+    fn authority(&self) -> Option<&[u8]> {
+        None
+    }
+
     /// The `Origin` header as an owned value, when the framework can hand it over without copying
     /// (used to echo an allowed origin). The default copies the bytes.
     fn origin_value(&self) -> Option<HeaderValue> {
@@ -58,6 +70,14 @@ impl<B> CorsRequest for http::Request<B> {
     fn origin_value(&self) -> Option<HeaderValue> {
         self.headers().get(http::header::ORIGIN).cloned()
     }
+
+    fn path(&self) -> Option<&str> {
+        Some(self.uri().path())
+    }
+
+    fn authority(&self) -> Option<&[u8]> {
+        self.uri().authority().map(|a| a.as_str().as_bytes())
+    }
 }
 
 impl CorsRequest for http::request::Parts {
@@ -71,5 +91,13 @@ impl CorsRequest for http::request::Parts {
 
     fn origin_value(&self) -> Option<HeaderValue> {
         self.headers.get(http::header::ORIGIN).cloned()
+    }
+
+    fn path(&self) -> Option<&str> {
+        Some(self.uri.path())
+    }
+
+    fn authority(&self) -> Option<&[u8]> {
+        self.uri.authority().map(|a| a.as_str().as_bytes())
     }
 }
