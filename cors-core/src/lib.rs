@@ -26,6 +26,10 @@
 //! assert_eq!(response.headers()["vary"], "origin");
 //! ```
 //!
+//! A policy per part of an application (a public part, a private part): the innermost policy
+//! wins, preflights included; see [`nesting`] for the rule and [`RoutePolicies`] for the prefix
+//! table.
+//!
 //! Configuration mistakes are all reported at once, each with its fix; see [`ConfigError`] and the
 //! catalogue in [`mistakes`].
 #![forbid(unsafe_code)]
@@ -45,6 +49,7 @@ mod expose_headers;
 mod header_list;
 pub mod header_names;
 pub mod mistakes;
+pub mod nesting;
 mod origin;
 mod origin_rule;
 mod policy;
@@ -53,6 +58,7 @@ mod refusal;
 mod request;
 mod request_headers;
 mod response;
+mod route;
 
 pub use builder::{PolicyBuilder, PreflightStatus, MAX_AGE_LIMIT};
 #[cfg(feature = "serde")]
@@ -68,4 +74,6 @@ pub use request::CorsRequest;
 pub use request_headers::{
     MalformedHeaderList, MAX_REQUEST_HEADERS_LEN, MAX_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_NAMES,
 };
+pub use nesting::{Answered, Deferred, Finish};
 pub use response::ResponseHeaders;
+pub use route::{InvalidPathPrefix, PathPrefix, RoutePolicies};
