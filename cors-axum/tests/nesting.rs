@@ -137,9 +137,7 @@ async fn method_router_route_layer_needs_an_options_handler_for_preflights() {
     let app = |with_options: bool| {
         let route = get(|| async { "open" });
         let route = if with_options { route.options(|| async { "never sent" }) } else { route };
-        Router::new()
-            .route("/open", route.route_layer(CorsLayer::new(public())))
-            .layer(CorsLayer::new(private()))
+        Router::new().route("/open", route.route_layer(CorsLayer::new(public()))).layer(CorsLayer::new(private()))
     };
     // Actual requests reach the route layer: its policy wins.
     let r = app(false).oneshot(get_from("/open", APP)).await.unwrap();

@@ -139,7 +139,8 @@ async fn compression_either_side() {
         let r = app.clone().oneshot(request).await.unwrap();
         assert_eq!(r.headers()["content-encoding"], "gzip");
         assert_eq!(acao(&r), Some(APP));
-        let vary: Vec<String> = r.headers().get_all("vary").iter().map(|v| v.to_str().unwrap().to_lowercase()).collect();
+        let vary: Vec<String> =
+            r.headers().get_all("vary").iter().map(|v| v.to_str().unwrap().to_lowercase()).collect();
         let vary = vary.join(", ");
         assert!(vary.contains("origin") && vary.contains("accept-encoding"), "{vary}");
         assert!(r.into_body().collect().await.unwrap().to_bytes().len() < 4096);

@@ -67,6 +67,7 @@ pub use decision::{Action, Decision, Forward, Preflight};
 pub use error::{ConfigError, Problem, ProblemKind};
 /// The `http` crate the core speaks (header values, status codes), re-exported for adapters.
 pub use http;
+pub use nesting::{Answered, Deferred, Finish};
 pub use origin::{MalformedOrigin, Origin, MAX_ORIGIN_LEN};
 pub use policy::Policy;
 pub use refusal::{Refusal, Shown};
@@ -74,6 +75,5 @@ pub use request::CorsRequest;
 pub use request_headers::{
     MalformedHeaderList, MAX_REQUEST_HEADERS_LEN, MAX_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_NAMES,
 };
-pub use nesting::{Answered, Deferred, Finish};
 pub use response::ResponseHeaders;
 pub use route::{InvalidPathPrefix, PathPrefix, RoutePolicies};

@@ -184,7 +184,8 @@ impl Policy {
                     stage: p.stage,
                 };
                 let status = p.status();
-                let headers = Forward { policy: self.clone(), allow_origin: p.allow_origin, preflight: Some(Box::new(owned)) };
+                let headers =
+                    Forward { policy: self.clone(), allow_origin: p.allow_origin, preflight: Some(Box::new(owned)) };
                 Deferred { headers, preflight: Some(status) }
             }
         }

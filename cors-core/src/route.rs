@@ -273,10 +273,12 @@ mod tests {
     #[test]
     fn whole_segments_only() {
         let p = prefix("/public");
-        for path in ["/public", "/public/", "/public/data", "/public/data/x", "/public?a=b", "/public#f", "/public/?x"] {
+        for path in ["/public", "/public/", "/public/data", "/public/data/x", "/public?a=b", "/public#f", "/public/?x"]
+        {
             assert!(p.covers(path), "{path}");
         }
-        for path in ["/publicity", "/publi", "/", "", "public", "/Public", "/x/public", "/public%2Fdata", "/pub%6cicx"] {
+        for path in ["/publicity", "/publi", "/", "", "public", "/Public", "/x/public", "/public%2Fdata", "/pub%6cicx"]
+        {
             assert!(!p.covers(path), "{path}");
         }
         assert!(p.covers("/%70ublic/data"));

@@ -127,10 +127,13 @@ fn write_policies() -> Result<BTreeMap<String, PathBuf>, String> {
     Ok(out)
 }
 
+/// What a conformance server is started with: the `--config` policy and each `--route` (path, policy).
+type ServerKey<'c> = (&'c str, Vec<(&'c str, &'c str)>);
+
 fn run_adapter(adapter: &Adapter, cases: &[Case], configs: &BTreeMap<String, PathBuf>) -> Result<Vec<Outcome>, String> {
     let binary = adapters::binary(adapter, false);
     // One server per `--config` policy and set of `--route`s.
-    let mut by_server: BTreeMap<(&str, Vec<(&str, &str)>), Vec<&Case>> = BTreeMap::new();
+    let mut by_server: BTreeMap<ServerKey<'_>, Vec<&Case>> = BTreeMap::new();
     for c in cases {
         let routes = c.routes.iter().map(|r| (r.path.as_str(), r.policy_name.as_str())).collect();
         by_server.entry((c.policy_name.as_str(), routes)).or_default().push(c);

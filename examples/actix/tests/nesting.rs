@@ -178,7 +178,8 @@ async fn cors_inside_authentication_fails_preflights() {
 macro_rules! compressed_with_cors {
     ($app:expr) => {{
         let app = $app;
-        let r = test::call_service(&app, get("/big", APP).insert_header(("accept-encoding", "gzip")).to_request()).await;
+        let r =
+            test::call_service(&app, get("/big", APP).insert_header(("accept-encoding", "gzip")).to_request()).await;
         assert_eq!(one(r.headers(), "content-encoding").as_deref(), Some("gzip"));
         assert_eq!(one(r.headers(), "access-control-allow-origin").as_deref(), Some(APP));
         let vary: Vec<String> =

@@ -190,10 +190,8 @@ fn panics() -> &'static str {
 
 #[rocket::async_test]
 async fn authentication_guards_and_panics_keep_the_headers() {
-    let client = client(
-        rocket::build().mount("/", routes![secret, guarded_options, panics]).attach(Cors::new(policy())),
-    )
-    .await;
+    let client =
+        client(rocket::build().mount("/", routes![secret, guarded_options, panics]).attach(Cors::new(policy()))).await;
     // A preflight carries no credentials: it never meets the guard, or its 401 is replaced.
     for path in ["/secret", "/guarded"] {
         let r = client

@@ -49,8 +49,11 @@ async fn send(rocket: rocket::Rocket<rocket::Build>, raw: RawRequest) -> RawResp
     }
     let response = request.dispatch().await;
     let status = response.status().code;
-    let headers =
-        response.headers().iter().map(|h| (h.name().as_str().to_ascii_lowercase(), h.value().as_bytes().to_vec())).collect();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|h| (h.name().as_str().to_ascii_lowercase(), h.value().as_bytes().to_vec()))
+        .collect();
     let body = response.into_bytes().await.unwrap_or_default();
     RawResponse { status, headers, body }
 }

@@ -5,9 +5,9 @@ use std::convert::Infallible;
 
 use cors_core::{PathPrefix, Policy, RoutePolicies};
 use cors_warp::CorsExt;
+use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
-use warp::filters::BoxedFilter;
 use warp::{Filter, Rejection, Reply};
 
 /// An application error, raised as a custom rejection and answered by [`handle`], as warp users
@@ -113,7 +113,13 @@ fn under(prefix: &PathPrefix) -> BoxedFilter<()> {
         let one = warp::path::param::<String>()
             .and_then(move |got: String| {
                 let matched = got == segment;
-                async move { if matched { Ok(()) } else { Err(warp::reject::not_found()) } }
+                async move {
+                    if matched {
+                        Ok(())
+                    } else {
+                        Err(warp::reject::not_found())
+                    }
+                }
             })
             .untuple_one();
         filter = filter.and(one).boxed();

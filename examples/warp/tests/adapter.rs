@@ -118,7 +118,8 @@ async fn rejections_match_warps_own_answers() {
     ];
     for (method, path, status) in cases {
         let plain = warp::test::request().method(method).path(path).reply(&routes).await;
-        let wrapped = warp::test::request().method(method).path(path).reply(&routes.with_cors_outermost(policy())).await;
+        let wrapped =
+            warp::test::request().method(method).path(path).reply(&routes.with_cors_outermost(policy())).await;
         assert_eq!(plain.status(), status, "{method} {path}");
         assert_eq!(wrapped.status(), plain.status(), "{method} {path}");
         assert_eq!(wrapped.body(), plain.body(), "{method} {path}");
@@ -132,8 +133,10 @@ async fn a_handler_set_allow_origin_is_never_sent_twice() {
     let response = warp::test::request().header("origin", ORIGIN).reply(&routes.with_cors_outermost(policy())).await;
     assert_eq!(values(&response, "access-control-allow-origin"), [ORIGIN]);
 
-    let refused =
-        warp::test::request().header("origin", "https://evil.example").reply(&routes.with_cors_outermost(policy())).await;
+    let refused = warp::test::request()
+        .header("origin", "https://evil.example")
+        .reply(&routes.with_cors_outermost(policy()))
+        .await;
     assert!(values(&refused, "access-control-allow-origin").is_empty());
 }
 
