@@ -56,7 +56,7 @@
 //!
 //! Rocket allows one fairing of a type, so the fairing takes a table instead: a default policy
 //! and one per path prefix ([`Cors::route`], [`Cors::with_routes`], a
-//! [`RoutePolicies`](cors_core::RoutePolicies)). Every request, preflights and catchers' answers
+//! [`cors_core::RoutePolicies`]). Every request, preflights and catchers' answers
 //! included, is under the policy of the longest prefix that covers its path, by whole segments
 //! (`/public` covers `/public/data`, not `/publicity`), else the default. The prefix rule is the
 //! core's ([`cors_core::PathPrefix::covers`]), the same rule the other adapters follow through
