@@ -22,14 +22,58 @@
 //! # let _ = app;
 //! ```
 //!
-//! - Preflights are answered by the middleware without calling the inner service (unless the
-//!   policy passes them through), on every path it wraps, including paths with no route or no
-//!   `OPTIONS` handler. Wrap the `App` (not a single route) so unmatched paths are covered too.
+//! - Preflights are answered from the policy on every path it wraps, including paths with no
+//!   route or no `OPTIONS` handler: whatever the inner service makes of the `OPTIONS` (404, 405,
+//!   a 401 from an auth middleware, a handler's body, an error) is replaced by the policy's
+//!   answer. Wrap the `App` (not a single route) so unmatched paths are covered too.
 //! - Every response of the inner service gets the policy's headers: handler errors, the default
 //!   404, 405 for a resource without the method, and errors returned by inner middleware (which
 //!   stay errors: their `error_response` carries the headers).
 //! - Bodies are passed through untouched, so streaming responses keep streaming.
 //! - Refusals are logged by the core through `tracing` at debug level (target `cors`).
+//!
+//! ## Per-route policies: the innermost policy wins
+//!
+//! `App`, `Scope` and `Resource` can each `.wrap` a [`Cors`]; a request a scope's or resource's
+//! policy reaches gets exactly that policy's answer, preflights included, and the `App`'s policy
+//! leaves it alone. The rule is the core's ([`cors_core::nesting`]): every `Cors` decides up
+//! front, calls the inner service (preflights too, since only routing knows whether a policy
+//! further in covers the path), and the innermost one to see the response come back without the
+//! [`cors_core::Answered`] response extension (or an error not yet wrapped by a `Cors`) finishes
+//! it and marks it.
+//!
+//! ```
+//! use actix_web::{web, App, HttpResponse};
+//! use cors_actix::Cors;
+//! use cors_core::Policy;
+//!
+//! let private = Policy::builder().allow_origin("https://app.example.com").allow_credentials(true).build().unwrap();
+//! let public = Policy::builder().allow_any_origin().build().unwrap();
+//! let app = App::new()
+//!     .wrap(Cors::new(private))
+//!     .service(web::scope("/public").wrap(Cors::new(public)).route("/data", web::get().to(HttpResponse::Ok)))
+//!     .route("/account", web::get().to(HttpResponse::Ok));
+//! # let _ = app;
+//! ```
+//!
+//! A `Scope`'s middleware sees every request under its prefix (its default 404 too); a
+//! `Resource`'s sees every method on its path (its 405 too). Preflights now reach the inner
+//! service: a handler for every method behind the middleware runs for them (its answer is
+//! discarded).
+//!
+//! ## Where to put the middleware
+//!
+//! In actix the middleware registered last with `.wrap` is the outermost. Register `Cors` after
+//! everything that can answer on its own:
+//!
+//! - **Authentication** inside CORS (`.wrap(auth).wrap(cors)`): the auth middleware's 401 to a
+//!   preflight (which carries no credentials) is replaced by the policy's answer, and an actual
+//!   request's 401 keeps the CORS headers, whether the auth middleware returns a response or an
+//!   error. With auth outside, the preflight gets the bare 401 and the browser reports a CORS error.
+//! - **Timeout, catch-panic and the like**: actix-web ships neither; a middleware that answers on
+//!   its own (a 408, a 500 made of a panic) belongs inside `Cors` for the same reason as auth: its
+//!   answer then gets the CORS headers. A handler that returns an error keeps them too.
+//! - **Compression** (`middleware::Compress`) either side: it rewrites the body, not the headers.
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -42,7 +86,7 @@ use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Tr
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, ORIGIN};
 use actix_web::http::StatusCode;
 use actix_web::{Error, HttpRequest, HttpResponse, ResponseError};
-use cors_core::{Action, CorsRequest, Forward, Policy, ResponseHeaders};
+use cors_core::{Answered, CorsRequest, Deferred, Finish, Forward, Policy, ResponseHeaders};
 
 pub use cors_core;
 
@@ -143,20 +187,9 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let answer = match self.policy.decide(&View(req.request())).into_action() {
-            Action::Forward(forward) => Err(forward),
-            Action::Preflight(preflight) => {
-                let status = StatusCode::from_u16(preflight.status().as_u16()).unwrap_or(StatusCode::NO_CONTENT);
-                let mut response = HttpResponse::build(status).finish();
-                let origin = req.headers().get(ORIGIN).cloned();
-                preflight.apply(&mut Headers { map: response.headers_mut(), origin, values: &self.values });
-                Ok(response)
-            }
-        };
-        let forward = match answer {
-            Ok(response) => return Box::pin(ready(Ok(req.into_response(response).map_into_right_body()))),
-            Err(forward) => forward,
-        };
+        // Decided now, applied to what comes back: a policy further in (a scope's, a resource's)
+        // may answer (the core's nesting rule), so even preflights go in.
+        let deferred = self.policy.decide_deferred(&View(req.request()));
         // The request moves into the inner service, which needs it unshared (routing mutates it),
         // so an error is answered by actix through `error_response`, made to carry the headers.
         let future = self.service.call(req);
@@ -164,11 +197,27 @@ where
         Box::pin(async move {
             match future.await {
                 Ok(mut response) => {
+                    let answered = response.response().extensions().get::<Answered>().is_some();
                     let origin = response.request().headers().get(ORIGIN).cloned();
-                    forward.apply(&mut Headers { map: response.headers_mut(), origin, values: &values });
-                    Ok(response.map_into_left_body())
+                    match deferred.finish(answered) {
+                        Finish::Keep => Ok(response.map_into_left_body()),
+                        Finish::Headers(headers) => {
+                            headers.apply(&mut Headers { map: response.headers_mut(), origin, values: &values });
+                            response.response_mut().extensions_mut().insert(Answered);
+                            Ok(response.map_into_left_body())
+                        }
+                        Finish::Preflight { status, headers } => {
+                            let answer = preflight_answer(status, headers, origin, &values);
+                            let (request, _) = response.into_parts();
+                            Ok(ServiceResponse::new(request, answer).map_into_right_body())
+                        }
+                    }
                 }
-                Err(error) => Err(CorsError { error, forward, values }.into()),
+                // An inner `Cors` marks its errors by wrapping them: then its policy answered.
+                Err(error) => match deferred.finish(error.as_error::<CorsError>().is_some()) {
+                    Finish::Keep => Err(error),
+                    Finish::Headers(_) | Finish::Preflight { .. } => Err(CorsError { error, deferred, values }.into()),
+                },
             }
         })
     }
@@ -257,22 +306,46 @@ impl ResponseHeaders for Headers<'_> {
     }
 }
 
-/// An error of the inner service whose response carries the policy's headers.
+/// A preflight's answer: the policy's status and headers, no body, marked [`Answered`].
+fn preflight_answer(
+    status: http::StatusCode,
+    headers: &Forward,
+    origin: Option<HeaderValue>,
+    values: &[HeaderValue],
+) -> HttpResponse<BoxBody> {
+    let status = StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::NO_CONTENT);
+    let mut response = HttpResponse::build(status).finish();
+    headers.apply(&mut Headers { map: response.headers_mut(), origin, values });
+    response.extensions_mut().insert(Answered);
+    response
+}
+
+/// An error of the inner service whose response carries the policy's headers (or, for a
+/// preflight, is the policy's answer). Its presence tells an outer `Cors` that a policy answered.
 struct CorsError {
     error: Error,
-    forward: Forward,
+    deferred: Deferred,
     values: Values,
 }
 
 impl ResponseError for CorsError {
     fn status_code(&self) -> StatusCode {
-        self.error.as_response_error().status_code()
+        match self.deferred.finish(false) {
+            Finish::Preflight { status, .. } => StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::NO_CONTENT),
+            _ => self.error.as_response_error().status_code(),
+        }
     }
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
-        let mut response = self.error.error_response();
-        self.forward.apply(&mut Headers { map: response.headers_mut(), origin: None, values: &self.values });
-        response
+        match self.deferred.finish(false) {
+            Finish::Preflight { status, headers } => preflight_answer(status, headers, None, &self.values),
+            _ => {
+                let mut response = self.error.error_response();
+                let headers = self.deferred.headers();
+                headers.apply(&mut Headers { map: response.headers_mut(), origin: None, values: &self.values });
+                response
+            }
+        }
     }
 }
 

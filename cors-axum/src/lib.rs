@@ -22,19 +22,74 @@
 //! # let _ = app;
 //! ```
 //!
-//! - Preflights are answered by the layer without calling the inner service (unless the policy
-//!   passes them through), on every path, including paths with no route or no `OPTIONS` handler.
-//!   Apply it with `Router::layer` (not `route_layer`) so unmatched paths are covered too.
+//! - Preflights are answered from the policy on every path, including paths with no route or no
+//!   `OPTIONS` handler: whatever the inner service makes of the `OPTIONS` (404, 405, a 401 from an
+//!   auth layer, a handler's body, an error) is replaced by the policy's answer. Apply it with
+//!   `Router::layer` (not `route_layer`) so unmatched paths are covered too.
 //! - Every response of the inner service gets the policy's headers: handler errors, the router's
 //!   404 fallback, 405 for a known path with another method.
 //! - Refusals are logged by the core through `tracing` at debug level (target `cors`).
+//!
+//! ## Per-route policies: the innermost policy wins
+//!
+//! A nested router, a layer on one `MethodRouter` or a
+//! `route_layer` can carry its own [`CorsLayer`]; requests it reaches get exactly its answer,
+//! preflights included, and an outer layer leaves them alone. The rule is the core's
+//! ([`cors_core::nesting`]): every `Cors` decides up front, calls the inner service (preflights
+//! too, since only routing knows whether a policy further in covers the path), and the innermost
+//! one to see the response come back without the [`cors_core::Answered`] extension finishes it
+//! and marks it.
+//!
+//! ```
+//! use axum::{routing::get, Router};
+//! use cors_axum::CorsLayer;
+//! use cors_core::Policy;
+//!
+//! let private = Policy::builder().allow_origin("https://app.example.com").allow_credentials(true).build().unwrap();
+//! let public = Policy::builder().allow_any_origin().build().unwrap();
+//! let public_api = Router::new()
+//!     .route("/data", get(|| async { "open data" }))
+//!     .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
+//!     .layer(CorsLayer::new(public));
+//! let app: Router = Router::new()
+//!     .route("/account", get(|| async { "private" }))
+//!     .nest("/public", public_api)
+//!     .layer(CorsLayer::new(private));
+//! # let _ = app;
+//! ```
+//!
+//! - A nested router: give it its own `fallback`, or axum sends its unmatched paths to the outer
+//!   fallback, outside the nested layer.
+//! - `MethodRouter::layer` (`get(h).layer(CorsLayer::new(p))`) and `Router::route_layer` (which
+//!   layers each route's whole `MethodRouter`) see every method of their routes, preflights too.
+//! - `MethodRouter::route_layer` wraps only the methods the route has: axum answers any other
+//!   method with 405 outside the layer, so a preflight reaches that policy only if the route has
+//!   an `OPTIONS` handler (any: `.options(|| async {})`; the policy replaces its answer). Without
+//!   one, the outer policy answers the preflight.
+//! - Preflights now reach the inner service: an `any(...)` handler or a proxy behind the layer
+//!   runs for them (its answer is discarded).
+//!
+//! ## Where to put the layer
+//!
+//! Layers added later with `.layer` are outer. Put `CorsLayer` outside everything that can answer
+//! on its own:
+//!
+//! - **Authentication** inside CORS (`.layer(auth).layer(cors)`): a preflight carries no
+//!   credentials; the auth layer's 401 to it is replaced by the policy's answer, and an actual
+//!   request's 401 keeps the CORS headers, so the page can read it. With auth outside, the
+//!   preflight gets the bare 401 and the browser reports a CORS error.
+//! - **Timeout** (`tower_http::timeout`) inside CORS: its 408 gets the CORS headers. Outside, a
+//!   timed-out request gets a bare 408 (no CORS headers: the page sees a CORS error).
+//! - **Catch-panic** (`tower_http::catch_panic`) inside CORS: the 500 it makes of a panic gets the
+//!   CORS headers. Outside, the panic never reaches CORS; the 500 has no CORS headers.
+//! - **Compression** either side: it rewrites the body, not the headers (`Vary` is merged).
 #![forbid(unsafe_code)]
 
 mod future;
 
 use std::task::{Context, Poll};
 
-use cors_core::{Action, Policy};
+use cors_core::Policy;
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -103,21 +158,16 @@ where
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
-    type Future = ResponseFuture<S::Future, ResBody>;
+    type Future = ResponseFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        match self.policy.decide(&request).into_action() {
-            Action::Preflight(preflight) => {
-                let mut response = Response::new(ResBody::default());
-                *response.status_mut() = preflight.status();
-                preflight.apply(response.headers_mut());
-                ResponseFuture::ready(response)
-            }
-            Action::Forward(forward) => ResponseFuture::forward(self.inner.call(request), forward),
-        }
+        // Decided now, applied to what comes back: a policy further in may answer (the core's
+        // nesting rule), so even preflights go in.
+        let deferred = self.policy.decide_deferred(&request);
+        ResponseFuture::new(self.inner.call(request), deferred)
     }
 }

@@ -12,6 +12,7 @@ use axum::routing::get;
 use axum::Router;
 use cors_axum::{Cors, CorsLayer};
 use cors_core::Policy;
+use http_body_util::BodyExt;
 use tower::{service_fn, ServiceExt};
 
 const APP: &str = "https://app.example.com";
@@ -40,18 +41,32 @@ fn preflight(path: &str) -> Request<Body> {
 }
 
 #[tokio::test]
-async fn preflights_never_reach_the_inner_service() {
+async fn a_preflight_gets_the_policy_answer_whatever_the_inner_service_says() {
     let calls = Arc::new(AtomicUsize::new(0));
     let seen = calls.clone();
     let inner = service_fn(move |_req: Request<Body>| {
         seen.fetch_add(1, Ordering::SeqCst);
-        async { Ok::<_, Infallible>(axum::http::Response::new(Body::from("handler"))) }
+        async {
+            let mut response = axum::http::Response::new(Body::from("handler"));
+            response.headers_mut().insert("content-type", "text/plain".parse().unwrap());
+            Ok::<_, Infallible>(response)
+        }
     });
     let response = Cors::new(inner, policy()).oneshot(preflight("/anything")).await.unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(response.headers()["access-control-allow-origin"], APP);
     assert_eq!(response.headers()["access-control-allow-methods"], "GET, PUT");
-    assert_eq!(calls.load(Ordering::SeqCst), 0);
+    assert!(response.headers().get("content-type").is_none(), "nothing of the handler's answer is kept");
+    assert!(response.into_body().collect().await.unwrap().to_bytes().is_empty());
+    // The inner service is asked (a policy further in might answer), its answer discarded.
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+    // An inner service that fails does not fail the preflight.
+    let failing = service_fn(|_req: Request<Body>| async { Err::<axum::http::Response<Body>, _>("down") });
+    let response = Cors::new(failing, policy()).oneshot(preflight("/anything")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let failing = service_fn(|_req: Request<Body>| async { Err::<axum::http::Response<Body>, _>("down") });
+    assert_eq!(Cors::new(failing, policy()).oneshot(get_from("/data", APP)).await.unwrap_err(), "down");
 }
 
 #[tokio::test]

@@ -26,6 +26,10 @@
 //! assert_eq!(response.headers()["vary"], "origin");
 //! ```
 //!
+//! A policy per part of an application (a public part, a private part): the innermost policy
+//! wins, preflights included; see [`nesting`] for the rule and [`RoutePolicies`] for the prefix
+//! table.
+//!
 //! Configuration mistakes are all reported at once, each with its fix; see [`ConfigError`] and the
 //! catalogue in [`mistakes`].
 #![forbid(unsafe_code)]
@@ -46,6 +50,7 @@ mod header_list;
 pub mod header_names;
 mod host;
 pub mod mistakes;
+pub mod nesting;
 mod origin;
 mod origin_check;
 mod origin_rule;
@@ -56,6 +61,7 @@ mod reload;
 mod request;
 mod request_headers;
 mod response;
+mod route;
 
 pub use allow_methods::MAX_REQUEST_METHOD_LEN;
 pub use builder::{
@@ -67,6 +73,7 @@ pub use decision::{Action, Decision, Forward, Preflight};
 pub use error::{ConfigError, Problem, ProblemKind};
 /// The `http` crate the core speaks (header values, status codes), re-exported for adapters.
 pub use http;
+pub use nesting::{Answered, Deferred, Finish};
 pub use origin::{MalformedOrigin, Origin, MAX_ORIGIN_LEN};
 pub use origin_check::{CheckError, CheckOutcome, CheckRun, Checked, OriginRequest, PendingCheck, RequestInfo};
 pub use policy::Policy;
@@ -77,3 +84,4 @@ pub use request_headers::{
     MalformedHeaderList, MAX_REQUEST_HEADERS_LEN, MAX_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_NAMES,
 };
 pub use response::ResponseHeaders;
+pub use route::{InvalidPathPrefix, PathPrefix, RoutePolicies};

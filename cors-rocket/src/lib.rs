@@ -51,13 +51,62 @@
 //! headers are added as for any request. With
 //! [`preflight_passthrough`](cors_core::PolicyBuilder::preflight_passthrough), preflights are
 //! ordinary requests too: your route (or the 404 catcher) answers, with the preflight headers added.
+//!
+//! ## Per-route policies: the innermost policy wins
+//!
+//! Rocket allows one fairing of a type, so the fairing takes a table instead: a default policy
+//! and one per path prefix ([`Cors::route`], [`Cors::with_routes`], a
+//! [`cors_core::RoutePolicies`]). Every request, preflights and catchers' answers
+//! included, is under the policy of the longest prefix that covers its path, by whole segments
+//! (`/public` covers `/public/data`, not `/publicity`), else the default. The prefix rule is the
+//! core's ([`cors_core::PathPrefix::covers`]), the same rule the other adapters follow through
+//! their routers' nesting ([`cors_core::nesting`]).
+//!
+//! ```
+//! use cors_core::Policy;
+//! use cors_rocket::Cors;
+//! use rocket::http::Header;
+//! use rocket::local::blocking::Client;
+//!
+//! #[rocket::get("/data")]
+//! fn data() -> &'static str {
+//!     "ok"
+//! }
+//!
+//! let private = Policy::builder().allow_origin("https://app.example.com").allow_credentials(true).build()?;
+//! let public = Policy::builder().allow_any_origin().build()?;
+//! let rocket = rocket::build()
+//!     .mount("/", rocket::routes![data])
+//!     .mount("/public", rocket::routes![data])
+//!     .attach(Cors::new(private).route("/public".parse()?, public));
+//! let client = Client::untracked(rocket)?;
+//! let open = client.get("/public/data").header(Header::new("Origin", "https://anyone.example")).dispatch();
+//! assert_eq!(open.headers().get_one("access-control-allow-origin"), Some("*"));
+//! let private = client.get("/data").header(Header::new("Origin", "https://app.example.com")).dispatch();
+//! assert_eq!(private.headers().get_one("access-control-allow-credentials"), Some("true"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Where the fairing sits
+//!
+//! A fairing is not layered: it sees every response Rocket sends, whatever produced it.
+//!
+//! - **Authentication** as a request guard: a failing guard's 401 (through its catcher) gets the
+//!   CORS headers; a preflight is answered by the fairing's `OPTIONS` route, which has no guard,
+//!   so it never gets a 401. An `OPTIONS` route of yours with a failing guard: its 401 is
+//!   replaced by the policy's preflight answer.
+//! - **Panics**: Rocket catches a panicking handler and answers 500 through its catcher, which
+//!   gets the CORS headers.
+//! - **Timeouts and compression**: Rocket has neither built in; a response fairing that rewrites
+//!   the body (compression) and the CORS fairing commute, since the CORS fairing only touches
+//!   headers (and `Vary` is merged).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 use std::borrow::Cow;
 use std::io::Cursor;
 
-use cors_core::{Action, CorsRequest, Policy, Preflight, ResponseHeaders};
+use cors_core::{Action, CorsRequest, PathPrefix, Policy, Preflight, ResponseHeaders, RoutePolicies};
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::{Method, Status};
 use rocket::route::{self, Handler, Route};
@@ -86,11 +135,11 @@ const ROUTE_NAME: &str = "cors-rocket preflight";
 /// ```
 #[derive(Clone, Debug)]
 pub struct Cors {
-    policy: Policy,
+    policies: RoutePolicies,
 }
 
 impl Cors {
-    /// The fairing for `policy`.
+    /// The fairing for `policy`, on every path.
     ///
     /// ```
     /// let policy = cors_core::Policy::builder().allow_origins(["*"]).build()?;
@@ -99,8 +148,43 @@ impl Cors {
     /// # Ok::<(), cors_core::ConfigError>(())
     /// ```
     pub fn new(policy: Policy) -> Self {
-        Cors { policy }
+        Cors { policies: RoutePolicies::new(policy) }
     }
+
+    /// The fairing for a table of policies: each path under the policy of the longest prefix
+    /// that covers it (whole segments), else the table's default.
+    ///
+    /// ```
+    /// use cors_core::{Policy, RoutePolicies};
+    /// let private = Policy::builder().allow_origin("https://app.example.com").build()?;
+    /// let public = Policy::builder().allow_any_origin().build()?;
+    /// let cors = cors_rocket::Cors::with_routes(RoutePolicies::new(private).route("/public".parse()?, public));
+    /// # let _ = cors;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_routes(policies: RoutePolicies) -> Self {
+        Cors { policies }
+    }
+
+    /// Puts the paths under `prefix` (`/public` covers `/public/data`, not `/publicity`) under
+    /// `policy`; the longest covering prefix wins.
+    ///
+    /// ```
+    /// use cors_core::Policy;
+    /// let private = Policy::builder().allow_origin("https://app.example.com").build()?;
+    /// let public = Policy::builder().allow_any_origin().build()?;
+    /// let cors = cors_rocket::Cors::new(private).route("/public".parse()?, public);
+    /// # let _ = cors;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn route(self, prefix: PathPrefix, policy: Policy) -> Self {
+        Cors { policies: self.policies.route(prefix, policy) }
+    }
+}
+
+/// The policy for `request`'s path, by the core's prefix rule.
+fn policy_for<'p>(policies: &'p RoutePolicies, request: &Request<'_>) -> &'p Policy {
+    policies.select(request.uri().path().as_str())
 }
 
 /// The request as the core reads it.
@@ -165,13 +249,13 @@ struct Answered(bool);
 
 /// The `OPTIONS /<path..>` route's handler: answers preflights, forwards everything else.
 #[derive(Clone)]
-struct PreflightRoute(Policy);
+struct PreflightRoute(RoutePolicies);
 
 #[rocket::async_trait]
 impl Handler for PreflightRoute {
     async fn handle<'r>(&self, request: &'r Request<'_>, data: Data<'r>) -> route::Outcome<'r> {
         let view = RocketRequest(request);
-        match self.0.decide(&view).into_action() {
+        match policy_for(&self.0, request).decide(&view).into_action() {
             Action::Preflight(preflight) => {
                 let mut response = Response::new();
                 answer(&preflight, &mut response);
@@ -191,7 +275,7 @@ impl Fairing for Cors {
 
     async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
         let mut route =
-            Route::ranked(PREFLIGHT_RANK, Method::Options, "/<path..>", PreflightRoute(self.policy.clone()));
+            Route::ranked(PREFLIGHT_RANK, Method::Options, "/<path..>", PreflightRoute(self.policies.clone()));
         route.name = Some(Cow::Borrowed(ROUTE_NAME));
         Ok(rocket.mount("/", vec![route]))
     }
@@ -201,7 +285,7 @@ impl Fairing for Cors {
             return;
         }
         let view = RocketRequest(request);
-        match self.policy.decide(&view).into_action() {
+        match policy_for(&self.policies, request).decide(&view).into_action() {
             // A preflight one of the application's own routes (or a catcher) answered.
             Action::Preflight(preflight) => answer(&preflight, response),
             Action::Forward(forward) => forward.apply(&mut RocketHeaders(response)),

@@ -15,45 +15,116 @@
 //!     .expect("a valid policy");
 //!
 //! let routes = warp::path("data").and(warp::get()).map(|| "ok");
-//! let app = routes.with_cors(policy);
+//! let app = routes.with_cors_outermost(policy);
 //! # let _ = app;
 //! ```
 //!
-//! ## What the wrapper does
+//! ## What the wrappers do
 //!
-//! - A preflight (an `OPTIONS` with `Origin` and `Access-Control-Request-Method`) is answered by
-//!   the wrapper, for every path, without running the wrapped filter, unless the policy passes
-//!   preflights through.
-//! - Every other request runs the wrapped filter; the policy's headers are added to its response.
+//! - [`with_cors_outermost`](CorsExt::with_cors_outermost), around the whole app: every request
+//!   gets the policy's answer. A preflight (an `OPTIONS` with `Origin` and
+//!   `Access-Control-Request-Method`) is answered by the policy for every path, whatever the
+//!   wrapped filter makes of it (unless the policy passes preflights through); every other
+//!   request runs the wrapped filter and its response gets the policy's headers.
 //! - **Rejections are answered too.** A request no route accepts (404), a method no route allows
 //!   (405), an unhandled custom rejection (500) must carry the CORS headers as well, or the
 //!   browser hides the error from the page. A rejection only becomes a response at the server, too
 //!   late to add headers, so the wrapper turns it into warp's own response for it (see
-//!   [`rejection_response`]) and adds the headers. The wrapped filter therefore never rejects:
+//!   [`rejection_response`]) and adds the headers. The outermost wrapper therefore never rejects:
 //!   its error type is [`Infallible`]. Put your own [`recover`](warp::Filter::recover) *inside*,
-//!   `routes.recover(handle).with_cors(policy)`; a `recover` after it would never be called.
+//!   `routes.recover(handle).with_cors_outermost(policy)`; a `recover` after it would never be called.
+//! - [`with_cors`](CorsExt::with_cors), on a part of the app: the same for every request its
+//!   filter matches (does not reject as not found); the others are rejected as not found,
+//!   untouched, for the next [`or`](warp::Filter::or) branch or the outermost wrapper.
 //!
-//! Why a method rather than `.with(...)`: warp seals its `Wrap` trait and `warp::wrap_fn` needs a
+//! ## Per-route policies: the innermost policy wins
+//!
+//! `public.with_cors(p1).or(private.with_cors(p2)).with_cors_outermost(p0)`: a request the
+//! public branch matches gets exactly `p1`'s answer, preflights and errors included; one it does
+//! not match goes on to the private branch; the outermost policy answers what neither matches.
+//! The rule is the core's ([`cors_core::nesting`]): each wrapper decides up front, runs its filter
+//! (preflights too, since only the filters know which part covers the path), and the innermost
+//! wrapper that matched finishes the response and leaves the [`cors_core::Answered`] extension on
+//! it, which wrappers further out respect.
+//!
+//! - A branch *matches* a request unless its filter rejects it as not found. Put the path filters
+//!   first in a branch (`warp::path("public").and(warp::get())`, not the other way round): a
+//!   method filter that comes first rejects other paths with 405, and the branch would claim them.
+//! - Give one path to one branch: if a branch matches a path but not the method (405), it
+//!   answers; a later branch for the same path with another method is not tried.
+//! - An `OPTIONS` now runs the wrapped filter: a handler for every method runs for a preflight
+//!   (its answer is discarded).
+//!
+//! ## Where to put the wrapper
+//!
+//! - **Authentication** inside CORS (a filter that rejects, `routes.and(auth)` or a `recover`
+//!   that answers 401, then `.with_cors_outermost(policy)`): a preflight carries no credentials;
+//!   the 401 warp makes of it is replaced by the policy's answer, and an actual request's 401 keeps
+//!   the CORS headers.
+//! - **Timeout, catch-panic**: warp has neither built in; one you write as a filter (say,
+//!   `tokio::time::timeout` in an `and_then`) belongs inside, so its answer gets the headers.
+//! - **Compression** or any wrapper that rewrites only the body: either side; the CORS wrappers
+//!   touch only headers, and `Vary` is merged.
+//!
+//! Why methods rather than `.with(...)`: warp seals its `Wrap` trait and `warp::wrap_fn` needs a
 //! closure whose output type can be named, so `.with` would force a boxed filter (an allocation
-//! per request). `with_cors` sits where `.with(...)` would, at the end of the chain.
+//! per request). `with_cors_outermost` sits where `.with(...)` would, at the end of the chain.
 #![forbid(unsafe_code)]
 
 use std::convert::Infallible;
 use std::future::ready;
 
-use cors_core::{Action, Forward, Policy};
-use http::{HeaderMap, Method, StatusCode};
-use warp::reject::{self, Reject, Rejection};
+use cors_core::{Answered, Deferred, Finish, Policy};
+use http::StatusCode;
+use warp::reject::{self, Rejection};
 use warp::reply::{Reply, Response};
 use warp::Filter;
 
-/// Adds [`with_cors`](CorsExt::with_cors) to every filter that answers with a [`Reply`].
+/// Adds [`with_cors`](CorsExt::with_cors) and [`with_cors_outermost`](CorsExt::with_cors_outermost)
+/// to every filter that answers with a [`Reply`].
 pub trait CorsExt: Filter + Sized {
-    /// Applies `policy` to every request this filter sees, including those it rejects.
+    /// Applies `policy` to every request this filter *matches*: every request it does not reject
+    /// as not found. Those get the policy's answer: the filter's reply with the policy's headers,
+    /// its other rejections (405, 400, a custom one) answered as warp would and with the headers,
+    /// and preflights (an `OPTIONS` the filter does not reject as not found) answered by the
+    /// policy. A request the filter rejects as not found is rejected as not found, untouched, so
+    /// on one branch of [`or`](warp::Filter::or) the next branch gets it. See the [crate]
+    /// documentation; wrap the whole app in [`with_cors_outermost`](CorsExt::with_cors_outermost).
     ///
-    /// The result extracts a finished [`Response`] and never rejects (see the [crate]
-    /// documentation). `self` may fail with [`Rejection`] (the usual case) or [`Infallible`]
-    /// (after a `recover` that always answers).
+    /// ```
+    /// use cors_warp::CorsExt;
+    /// use warp::Filter;
+    ///
+    /// let private = cors_core::Policy::builder().allow_origin("https://app.example.com").build().unwrap();
+    /// let public = cors_core::Policy::builder().allow_any_origin().build().unwrap();
+    /// let open = warp::path!("public" / "data").map(|| "open").with_cors(public);
+    /// let account = warp::path!("account").map(|| "private").with_cors(private.clone());
+    /// let app = open.or(account).with_cors_outermost(private);
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let response = warp::test::request()
+    ///     .path("/public/data")
+    ///     .header("origin", "https://anyone.example")
+    ///     .reply(&app)
+    ///     .await;
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    /// let response = warp::test::request()
+    ///     .path("/account")
+    ///     .header("origin", "https://app.example.com")
+    ///     .reply(&app)
+    ///     .await;
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
+    /// # });
+    /// ```
+    fn with_cors(self, policy: Policy) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync;
+
+    /// Applies `policy` to every request, including those this filter rejects as not found, and
+    /// never rejects: the wrapper for the whole app, where `.with(...)` would go. Policies further
+    /// in ([`with_cors`](CorsExt::with_cors) on a branch) answer what they match; this one
+    /// answers the rest, preflights to any path and every rejection included.
+    ///
+    /// `self` may fail with [`Rejection`] (the usual case) or [`Infallible`] (after a `recover`
+    /// that always answers).
     ///
     /// ```
     /// use cors_warp::CorsExt;
@@ -72,7 +143,7 @@ pub trait CorsExt: Filter + Sized {
     ///
     /// let policy = cors_core::Policy::builder().allow_origin("https://app.example.com").build().unwrap();
     /// let routes = warp::path("error").and_then(|| async { Err::<&str, _>(warp::reject::custom(Boom)) });
-    /// let app = routes.recover(handle).with_cors(policy);
+    /// let app = routes.recover(handle).with_cors_outermost(policy);
     ///
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
     /// let response = warp::test::request()
@@ -84,7 +155,10 @@ pub trait CorsExt: Filter + Sized {
     /// assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
     /// # });
     /// ```
-    fn with_cors(self, policy: Policy) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync;
+    fn with_cors_outermost(
+        self,
+        policy: Policy,
+    ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync;
 }
 
 impl<F, R> CorsExt for F
@@ -93,94 +167,108 @@ where
     F::Error: InnerError,
     R: Reply,
 {
-    fn with_cors(self, policy: Policy) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync {
-        // A preflight answer travels as a rejection: the one way a warp filter skips what follows.
-        let decide = warp::method().and(warp::header::headers_cloned()).and_then(move |method, headers| {
-            ready(match decide(&policy, method, headers) {
-                Step::Forward(forward) => Ok(forward),
-                Step::Answer(answer) => Err(reject::custom(answer)),
+    fn with_cors(self, policy: Policy) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync {
+        steps(self, policy).and_then(|step: Step| {
+            ready(match step {
+                Step::Answered(response) => Ok(response),
+                Step::NotFound(rejection, _) => Err(rejection),
             })
-        });
-        decide
-            .and(F::Error::responses(self))
-            .map(|forward: Forward, mut response: Response| {
-                forward.apply(response.headers_mut());
-                response
-            })
-            .recover(|rejection: Rejection| {
-                ready(Ok::<_, Infallible>(match rejection.find::<PreflightAnswer>() {
-                    Some(answer) => answer.response(),
-                    None => rejection_response(&rejection),
-                }))
-            })
-            .unify()
+        })
+    }
+
+    fn with_cors_outermost(
+        self,
+        policy: Policy,
+    ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync {
+        steps(self, policy).map(|step: Step| match step {
+            Step::Answered(response) => response,
+            Step::NotFound(rejection, deferred) => finish(&deferred, rejection_response(&rejection)),
+        })
     }
 }
 
+/// What one wrapper made of a request.
 enum Step {
-    Answer(PreflightAnswer),
-    Forward(Forward),
+    /// The wrapped filter matched: the finished response.
+    Answered(Response),
+    /// The wrapped filter rejected it as not found.
+    NotFound(Rejection, Deferred),
 }
 
-#[derive(Debug)]
-struct PreflightAnswer {
-    status: StatusCode,
-    headers: HeaderMap,
+/// The decision, made up front, then the wrapped filter's result finished by the core's rule.
+fn steps<F, R>(filter: F, policy: Policy) -> impl Filter<Extract = (Step,), Error = Infallible> + Clone + Send + Sync
+where
+    F: Filter<Extract = (R,)> + Clone + Send + Sync + 'static,
+    F::Error: InnerError,
+    R: Reply,
+{
+    let decide = warp::method().and(warp::header::headers_cloned()).map(move |method, headers| {
+        let mut request = http::Request::new(());
+        *request.method_mut() = method;
+        *request.headers_mut() = headers;
+        policy.decide_deferred(&request)
+    });
+    decide.and(F::Error::results(filter)).map(|deferred: Deferred, result: Result<Response, Rejection>| {
+        let response = match result {
+            Ok(response) => response,
+            Err(rejection) if rejection.is_not_found() => return Step::NotFound(rejection, deferred),
+            // The filter matched the path, not the method (a preflight's OPTIONS, usually), or
+            // failed otherwise: this policy answers.
+            Err(rejection) => rejection_response(&rejection),
+        };
+        Step::Answered(finish(&deferred, response))
+    })
 }
 
-impl Reject for PreflightAnswer {}
-
-impl PreflightAnswer {
-    fn response(&self) -> Response {
-        let mut response = self.status.into_response();
-        *response.headers_mut() = self.headers.clone();
-        response
-    }
-}
-
-fn decide(policy: &Policy, method: Method, headers: HeaderMap) -> Step {
-    let mut request = http::Request::new(());
-    *request.method_mut() = method;
-    *request.headers_mut() = headers;
-    match policy.decide(&request).into_action() {
-        Action::Preflight(preflight) => {
-            let mut headers = HeaderMap::new();
-            preflight.apply(&mut headers);
-            Step::Answer(PreflightAnswer { status: preflight.status(), headers })
+/// Applies the core's nesting rule ([`cors_core::nesting`]) to a response.
+fn finish(deferred: &Deferred, mut response: Response) -> Response {
+    match deferred.finish(response.extensions().get::<Answered>().is_some()) {
+        Finish::Keep => return response,
+        Finish::Headers(headers) => headers.apply(response.headers_mut()),
+        Finish::Preflight { status, headers } => {
+            response = status.into_response();
+            headers.apply(response.headers_mut());
         }
-        Action::Forward(forward) => Step::Forward(forward),
     }
+    response.extensions_mut().insert(Answered);
+    response
 }
 
 /// The error types a wrapped filter may have: [`Rejection`] and [`Infallible`]. Sealed.
 pub trait InnerError: sealed::Sealed + Sized {
-    /// `filter`, its rejections turned into responses.
-    fn responses<F, R>(filter: F) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync
+    /// `filter`'s reply as a response, or its rejection, as a value.
+    fn results<F, R>(
+        filter: F,
+    ) -> impl Filter<Extract = (Result<Response, Rejection>,), Error = Infallible> + Clone + Send + Sync
     where
         F: Filter<Extract = (R,), Error = Self> + Clone + Send + Sync + 'static,
         R: Reply;
 }
 
 impl InnerError for Rejection {
-    fn responses<F, R>(filter: F) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync
+    fn results<F, R>(
+        filter: F,
+    ) -> impl Filter<Extract = (Result<Response, Rejection>,), Error = Infallible> + Clone + Send + Sync
     where
         F: Filter<Extract = (R,), Error = Self> + Clone + Send + Sync + 'static,
         R: Reply,
     {
         filter
-            .map(Reply::into_response)
-            .recover(|rejection: Rejection| ready(Ok::<_, Infallible>(rejection_response(&rejection))))
+            .map(|reply: R| Ok(reply.into_response()))
+            .recover(|rejection: Rejection| ready(Ok::<_, Infallible>(Err(rejection))))
             .unify()
     }
 }
 
 impl InnerError for Infallible {
-    fn responses<F, R>(filter: F) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync
+    fn results<F, R>(
+        filter: F,
+    ) -> impl Filter<Extract = (Result<Response, Rejection>,), Error = Infallible> + Clone + Send + Sync
     where
         F: Filter<Extract = (R,), Error = Self> + Clone + Send + Sync + 'static,
         R: Reply,
     {
-        filter.map(Reply::into_response)
+        filter.map(|reply: R| Ok(reply.into_response()))
     }
 }
 

@@ -157,17 +157,27 @@ fn write_policies() -> Result<BTreeMap<String, PathBuf>, String> {
     Ok(out)
 }
 
+/// What a conformance server is started with: the `--config` policy and each `--route` (path, policy).
+type ServerKey<'c> = (&'c str, Vec<(&'c str, &'c str)>);
+
 fn run_adapter(adapter: &Adapter, cases: &[Case], configs: &BTreeMap<String, PathBuf>) -> Result<Vec<Outcome>, String> {
     let binary = adapters::binary(adapter, false);
-    let mut by_policy: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
+    // One server per `--config` policy and set of `--route`s.
+    let mut by_server: BTreeMap<ServerKey<'_>, Vec<&Case>> = BTreeMap::new();
     for c in cases {
-        by_policy.entry(c.policy_name.as_str()).or_default().push(c);
+        let routes = c.routes.iter().map(|r| (r.path.as_str(), r.policy_name.as_str())).collect();
+        by_server.entry((c.policy_name.as_str(), routes)).or_default().push(c);
     }
     let mut outcomes = Vec::new();
     let mut done = 0;
-    for (policy, group) in by_policy {
+    for ((policy, routes), group) in by_server {
         let config = configs.get(policy).ok_or_else(|| format!("no policy {policy}"))?;
-        let mut server = Server::start(&binary, config)?;
+        let mut args = Vec::new();
+        for (path, route_policy) in routes {
+            let file = configs.get(route_policy).ok_or_else(|| format!("no policy {route_policy}"))?;
+            args.extend(["--route".to_owned(), format!("{path}={}", file.display())]);
+        }
+        let mut server = Server::start_with(&binary, config, &args)?;
         for case in group {
             done += 1;
             term::progress(&format!("{}: {done}/{} {}", adapter.name, cases.len(), case.name));
@@ -175,7 +185,7 @@ fn run_adapter(adapter: &Adapter, cases: &[Case], configs: &BTreeMap<String, Pat
             let (mut failures, detail) = run_case(case, &|request| raw_http::send(port, request, TIMEOUT));
             if !server.is_running() {
                 failures.push("the server process died".to_owned());
-                server = Server::start(&binary, config)?;
+                server = Server::start_with(&binary, config, &args)?;
             }
             outcomes.push(Outcome {
                 case: case.name.clone(),

@@ -22,12 +22,18 @@ pub fn free_port() -> Result<u16, String> {
 impl Server {
     /// Starts `binary --config config --port <free>` and waits for its `listening on` line.
     pub fn start(binary: &Path, config: &Path) -> Result<Server, String> {
+        Server::start_with(binary, config, &[])
+    }
+
+    /// [`Server::start`] with more arguments (`--route PATH=FILE`, ...).
+    pub fn start_with(binary: &Path, config: &Path, extra: &[String]) -> Result<Server, String> {
         let port = free_port()?;
         let mut child = Command::new(binary)
             .arg("--config")
             .arg(config)
             .arg("--port")
             .arg(port.to_string())
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

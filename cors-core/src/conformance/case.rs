@@ -6,16 +6,17 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::raw::RawRequest;
-use crate::PolicyConfig;
+use crate::{PathPrefix, PolicyConfig, RoutePolicies};
 
 const POLICIES: &str = include_str!("../../conformance/policies.toml");
-const FILES: [(&str, &str); 6] = [
+const FILES: [(&str, &str); 7] = [
     ("origins.toml", include_str!("../../conformance/origins.toml")),
     ("lookalikes.toml", include_str!("../../conformance/lookalikes.toml")),
     ("simple.toml", include_str!("../../conformance/simple.toml")),
     ("preflight.toml", include_str!("../../conformance/preflight.toml")),
     ("errors.toml", include_str!("../../conformance/errors.toml")),
     ("hostile.toml", include_str!("../../conformance/hostile.toml")),
+    ("routes.toml", include_str!("../../conformance/routes.toml")),
 ];
 
 /// How binding a case is.
@@ -107,6 +108,9 @@ struct CaseDef {
     follow_up: bool,
     #[serde(default)]
     oversized: bool,
+    /// `[PATH, POLICY]` pairs: the server runs with `--route PATH=<POLICY's file>` for each.
+    #[serde(default)]
+    routes: Vec<(String, String)>,
     #[serde(default)]
     expect: Expected,
     #[serde(default)]
@@ -122,6 +126,23 @@ struct CaseFile {
     case: Vec<CaseDef>,
 }
 
+/// A path prefix with its own policy in a case's server: `--route PATH=FILE`.
+#[derive(Clone, Debug)]
+pub struct CaseRoute {
+    /// The prefix, as the server is given it.
+    pub path: String,
+    /// The name of its policy in `policies.toml`.
+    pub policy_name: String,
+    policy: PolicyConfig,
+}
+
+impl CaseRoute {
+    /// The route's policy.
+    pub fn policy_config(&self) -> &PolicyConfig {
+        &self.policy
+    }
+}
+
 /// One conformance case.
 #[derive(Clone, Debug)]
 pub struct Case {
@@ -131,9 +152,13 @@ pub struct Case {
     pub file: &'static str,
     /// Must or should.
     pub level: Level,
-    /// The name of its policy in `policies.toml`.
+    /// The name of its policy in `policies.toml`: the server's `--config`.
     pub policy_name: String,
     policy: PolicyConfig,
+    /// The policy that covers the request's path: `policy`, or the most specific route's.
+    effective: PolicyConfig,
+    /// Path prefixes with their own policies (`--route`); empty for most cases.
+    pub routes: Vec<CaseRoute>,
     /// What it checks, in words.
     pub about: String,
     /// The request, as bytes.
@@ -149,9 +174,26 @@ pub struct Case {
 }
 
 impl Case {
-    /// The case's policy.
+    /// The policy that covers the case's request: the `--config` policy, or the policy of the most
+    /// specific route whose path covers the request's.
     pub fn policy_config(&self) -> &PolicyConfig {
+        &self.effective
+    }
+
+    /// The server's `--config` policy.
+    pub fn default_policy_config(&self) -> &PolicyConfig {
         &self.policy
+    }
+
+    /// The server's policies: `--config` and every `--route`, built.
+    pub fn route_policies(&self) -> Result<RoutePolicies, String> {
+        let mut table = RoutePolicies::new(self.policy.clone().build().map_err(|e| e.to_string())?);
+        for route in &self.routes {
+            let prefix = PathPrefix::new(&route.path).map_err(|e| e.to_string())?;
+            let policy = route.policy.clone().build().map_err(|e| format!("{}: {e}", route.policy_name))?;
+            table = table.route(prefix, policy);
+        }
+        Ok(table)
     }
 
     /// Whether the request is a preflight (Fetch: `OPTIONS` with `Origin` and
@@ -210,12 +252,30 @@ pub fn cases() -> Vec<Case> {
             if let Some((name, value, count)) = def.copies {
                 headers.extend(std::iter::repeat_n((name, decode(&value)), count));
             }
+            let routes: Vec<CaseRoute> = def
+                .routes
+                .into_iter()
+                .map(|(path, policy_name)| {
+                    let policy = policies.get(&policy_name).cloned().unwrap_or_else(|| {
+                        panic!("conformance/{file}: case {} routes {path} to unknown policy {policy_name}", def.name)
+                    });
+                    CaseRoute { path, policy_name, policy }
+                })
+                .collect();
+            // The most specific covering route decides, as in the servers.
+            let effective = routes
+                .iter()
+                .filter_map(|r| PathPrefix::new(&r.path).ok().filter(|p| p.covers(&def.path)).map(|p| (p, r)))
+                .max_by_key(|(p, _)| p.as_str().len())
+                .map_or_else(|| policy.clone(), |(_, r)| r.policy.clone());
             out.push(Case {
                 name: def.name,
                 file,
                 level: def.level,
                 policy_name: def.policy,
                 policy,
+                effective,
+                routes,
                 about: def.about,
                 request: RawRequest { method: def.method, path: def.path, headers },
                 follow_up: def.follow_up,
@@ -250,6 +310,9 @@ mod tests {
         assert_eq!(before, names.len(), "duplicate case names");
         for (name, config) in policies() {
             assert!(config.build().is_ok(), "policy {name} does not build");
+        }
+        for case in all.iter().filter(|c| !c.routes.is_empty()) {
+            assert!(case.route_policies().is_ok(), "case {}: its routes do not build", case.name);
         }
     }
 }

@@ -23,7 +23,7 @@ mod server;
 
 use std::future::Future;
 
-pub use case::{cases, policies, BrowserExpectation, Case, Expected, Level, Outcome};
+pub use case::{cases, policies, BrowserExpectation, Case, CaseRoute, Expected, Level, Outcome};
 pub use judge::judge;
 pub use raw::{RawRequest, RawResponse};
 pub use report::{CaseResult, Report};
@@ -31,17 +31,18 @@ pub use server::{load_policy, ServerArgs};
 
 use crate::Policy;
 
-/// Runs every case: for each, builds the case's policy and hands it with the raw request to `call`,
-/// which answers through the adapter under test; then judges the answer. Cases with
-/// `follow_up` also send a plain `GET /data` afterwards and expect it served.
+/// Runs every case with one policy: for each, builds the case's policy and hands it with the raw
+/// request to `call`, which answers through the adapter under test; then judges the answer. Cases
+/// with `follow_up` also send a plain `GET /data` afterwards and expect it served. Cases with
+/// per-route policies are [`run_routes_in_process`]'s.
 pub async fn run_in_process<F, Fut>(mut call: F) -> Report
 where
     F: FnMut(Policy, RawRequest) -> Fut,
     Fut: Future<Output = RawResponse>,
 {
     let mut results = Vec::new();
-    for case in cases() {
-        let policy = match case.policy_config().clone().build() {
+    for case in cases().into_iter().filter(|c| c.routes.is_empty()) {
+        let policy = match case.default_policy_config().clone().build() {
             Ok(p) => p,
             Err(e) => {
                 results.push(CaseResult::new(&case, vec![format!("the case's policy does not build: {e}")], None));
@@ -72,6 +73,51 @@ where
         let mut result = CaseResult::new(&case, failures, Some(response));
         result.name.push_str(" [predicate policy]");
         results.push(result);
+    }
+    Report::new(results)
+}
+
+/// Runs the cases of an application with per-route policies (`routes` in the case, `--route` on
+/// the servers): `call` builds the conformance server's app from the table (the default policy,
+/// and each prefix's, with the usual routes under each prefix too) and answers through it.
+///
+/// ```no_run
+/// # async fn demo() {
+/// use cors_core::conformance::{run_routes_in_process, RawRequest, RawResponse};
+/// let report = run_routes_in_process(|table: cors_core::RoutePolicies, request: RawRequest| async move {
+///     # let _ = (table, request);
+///     RawResponse { status: 200, headers: vec![], body: b"ok".to_vec() }
+/// })
+/// .await;
+/// report.assert_passed();
+/// # }
+/// ```
+pub async fn run_routes_in_process<F, Fut>(mut call: F) -> Report
+where
+    F: FnMut(crate::RoutePolicies, RawRequest) -> Fut,
+    Fut: Future<Output = RawResponse>,
+{
+    let mut results = Vec::new();
+    for case in cases().into_iter().filter(|c| !c.routes.is_empty()) {
+        let table = match case.route_policies() {
+            Ok(t) => t,
+            Err(e) => {
+                results.push(CaseResult::new(&case, vec![format!("the case's policies do not build: {e}")], None));
+                continue;
+            }
+        };
+        let mut response = call(table.clone(), case.request.clone()).await;
+        if case.request.method == "HEAD" {
+            response.body.clear();
+        }
+        let mut failures = judge(&case, &response);
+        if case.follow_up {
+            let next = call(table, RawRequest::follow_up()).await;
+            if next.status != 200 {
+                failures.push(format!("the next request after this one was answered {} instead of 200", next.status));
+            }
+        }
+        results.push(CaseResult::new(&case, failures, Some(response)));
     }
     Report::new(results)
 }

@@ -3,6 +3,8 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse, ResponseError};
+use cors_actix::Cors;
+use cors_core::RoutePolicies;
 
 /// An application error, answered through actix's own `ResponseError` path: 500 `boom`.
 #[derive(Debug)]
@@ -51,4 +53,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(|| async { HttpResponse::Ok().body("deleted") })),
     )
     .service(web::resource("/error").route(web::get().to(error)));
+}
+
+/// The conformance routes with a policy per path prefix (`--route PATH=FILE`): for each prefix,
+/// longest first, a `web::scope` wrapped in its own [`Cors`] holding the same routes; the `App`
+/// wrapped in the default policy's. The innermost middleware answers. A prefix of `/` replaces
+/// the default.
+///
+/// ```
+/// use actix_web::App;
+/// let private = cors_core::Policy::builder().allow_origin("https://app.example.com").build().unwrap();
+/// let public = cors_core::Policy::builder().allow_any_origin().build().unwrap();
+/// let table = cors_core::RoutePolicies::new(private).route("/public".parse().unwrap(), public);
+/// let (default, scoped) = example_actix::routed(&table).expect("prefixes actix can scope");
+/// let app = App::new().wrap(default).configure(scoped);
+/// # let _ = app;
+/// ```
+pub fn routed(policies: &RoutePolicies) -> Result<(Cors, impl Fn(&mut web::ServiceConfig) + Clone), String> {
+    let mut default = policies.default_policy().clone();
+    let mut scopes = Vec::new();
+    for (prefix, policy) in policies.routes() {
+        if prefix.as_str() == "/" {
+            default = policy.clone();
+            continue;
+        }
+        // actix reads `{...}` in a path as a parameter: refuse it.
+        if prefix.as_str().contains(['{', '}']) {
+            return Err(format!("--route {prefix}: actix cannot scope a path with {{ or }}"));
+        }
+        scopes.push((prefix.as_str().to_owned(), Cors::new(policy.clone())));
+    }
+    let configure = move |cfg: &mut web::ServiceConfig| {
+        for (prefix, cors) in &scopes {
+            cfg.service(web::scope(prefix).wrap(cors.clone()).configure(configure));
+        }
+        configure(cfg);
+    };
+    Ok((Cors::new(default), configure))
 }

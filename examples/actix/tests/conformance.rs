@@ -4,7 +4,7 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::Method;
 use actix_web::{test, App};
 use cors_actix::Cors;
-use cors_core::conformance::{run_in_process, RawRequest, RawResponse};
+use cors_core::conformance::{run_in_process, run_routes_in_process, RawRequest, RawResponse};
 
 fn to_actix(raw: &RawRequest) -> test::TestRequest {
     let method = Method::from_bytes(raw.method.as_bytes()).expect("the case's method is a token");
@@ -33,5 +33,26 @@ async fn every_conformance_case_passes_in_process() {
         RawResponse { status, headers, body }
     })
     .await;
+    report.assert_passed();
+}
+
+/// The public + private app: `--route` prefixes as scopes wrapped in their own `Cors`.
+#[actix_web::test]
+async fn every_route_case_passes_in_process() {
+    let report = run_routes_in_process(|table, raw| async move {
+        let (cors, configure) = example_actix::routed(&table).expect("the cases' prefixes scope");
+        let app = test::init_service(App::new().wrap(cors).configure(configure)).await;
+        let response = test::call_service(&app, to_actix(&raw).to_request()).await;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
+            .collect();
+        let body = test::read_body(response).await.to_vec();
+        RawResponse { status, headers, body }
+    })
+    .await;
+    assert!(!report.results.is_empty());
     report.assert_passed();
 }

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use cors_axum::CorsLayer;
-use cors_core::Policy;
+use cors_core::{Policy, RoutePolicies};
 
 /// An application error, answered through axum's own `IntoResponse` path.
 #[derive(Debug)]
@@ -30,8 +30,41 @@ async fn error() -> Result<&'static str, Boom> {
 /// `PUT` → `put`, `POST` → `posted`, `DELETE` → `deleted`, `GET /error` → 500 `boom`; anything
 /// else → axum's own 404 or 405.
 pub fn app(policy: Policy) -> Router {
+    routes().layer(CorsLayer::new(policy))
+}
+
+fn routes() -> Router {
     Router::new()
         .route("/data", get(data).put(|| async { "put" }).post(|| async { "posted" }).delete(|| async { "deleted" }))
         .route("/error", get(error))
-        .layer(CorsLayer::new(policy))
+}
+
+/// The conformance routes with a policy per path prefix (`--route PATH=FILE`): the same routes
+/// under each prefix, in a nested router with its own [`CorsLayer`] and its own 404 fallback (so
+/// unmatched paths below the prefix stay under its policy), all inside the default policy's
+/// layer. The innermost layer answers. A prefix of `/` replaces the default.
+///
+/// ```
+/// let private = cors_core::Policy::builder().allow_origin("https://app.example.com").build().unwrap();
+/// let public = cors_core::Policy::builder().allow_any_origin().build().unwrap();
+/// let table = cors_core::RoutePolicies::new(private).route("/public".parse().unwrap(), public);
+/// let app = example_axum::routed_app(&table).expect("prefixes axum can nest");
+/// # let _ = app;
+/// ```
+pub fn routed_app(policies: &RoutePolicies) -> Result<Router, String> {
+    let mut default = policies.default_policy().clone();
+    let mut router = routes();
+    for (prefix, policy) in policies.routes() {
+        if prefix.as_str() == "/" {
+            default = policy.clone();
+            continue;
+        }
+        // axum reads `{...}`, `*` and `:` in a path as parameters, and panics on some: refuse them.
+        if prefix.as_str().contains(['{', '}', '*', ':']) {
+            return Err(format!("--route {prefix}: axum cannot nest a path with {{, }}, * or :"));
+        }
+        let part = routes().fallback(|| async { StatusCode::NOT_FOUND }).layer(CorsLayer::new(policy.clone()));
+        router = router.nest(prefix.as_str(), part);
+    }
+    Ok(router.layer(CorsLayer::new(default)))
 }

@@ -3,7 +3,7 @@
 
 use std::net::Ipv4Addr;
 
-use cors_core::Policy;
+use cors_core::{Policy, RoutePolicies};
 use cors_rocket::Cors;
 use rocket::config::LogLevel;
 use rocket::http::{Header, Status};
@@ -64,8 +64,28 @@ pub fn config(port: u16) -> Config {
 /// `PUT` → `put`, `POST` → `posted`, `DELETE` → `deleted`, `GET /error` → 500 `boom` (through
 /// Rocket's catcher); anything else → Rocket's own 404.
 pub fn rocket(policy: Policy, port: u16) -> Rocket<Build> {
-    rocket::custom(config(port))
+    routed(RoutePolicies::new(policy), port)
+}
+
+/// The conformance routes with a policy per path prefix (`--route PATH=FILE`): the same routes
+/// mounted under each prefix too, one fairing holding the table (Rocket allows one fairing of a
+/// type), each request under the policy of the longest prefix covering its path.
+///
+/// ```
+/// let private = cors_core::Policy::builder().allow_origin("https://app.example.com").build().unwrap();
+/// let public = cors_core::Policy::builder().allow_any_origin().build().unwrap();
+/// let table = cors_core::RoutePolicies::new(private).route("/public".parse().unwrap(), public);
+/// let rocket = example_rocket::routed(table, 8000);
+/// # let _ = rocket;
+/// ```
+pub fn routed(policies: RoutePolicies, port: u16) -> Rocket<Build> {
+    let mut rocket = rocket::custom(config(port))
         .mount("/", routes![data, put_data, post_data, delete_data, error])
-        .register("/", catchers![boom])
-        .attach(Cors::new(policy))
+        .register("/", catchers![boom]);
+    for (prefix, _) in policies.routes() {
+        if prefix.as_str() != "/" {
+            rocket = rocket.mount(prefix.as_str(), routes![data, put_data, post_data, delete_data, error]);
+        }
+    }
+    rocket.attach(Cors::with_routes(policies))
 }

@@ -157,3 +157,95 @@ async fn attaching_twice_mounts_one_route() {
     let preflights = client.rocket().routes().filter(|r| r.name.as_deref() == Some("cors-rocket preflight")).count();
     assert_eq!(preflights, 1);
 }
+
+/// A bearer-token request guard: 401 without `authorization: Bearer secret`.
+struct Token;
+
+#[rocket::async_trait]
+impl<'r> rocket::request::FromRequest<'r> for Token {
+    type Error = ();
+
+    async fn from_request(request: &'r rocket::Request<'_>) -> rocket::request::Outcome<Self, ()> {
+        match request.headers().get_one("authorization") {
+            Some("Bearer secret") => rocket::request::Outcome::Success(Token),
+            _ => rocket::request::Outcome::Error((Status::Unauthorized, ())),
+        }
+    }
+}
+
+#[get("/secret")]
+fn secret(_token: Token) -> &'static str {
+    "secret"
+}
+
+#[options("/guarded")]
+fn guarded_options(_token: Token) -> &'static str {
+    "never a preflight answer"
+}
+
+#[get("/panics")]
+fn panics() -> &'static str {
+    panic!("handler bug")
+}
+
+#[rocket::async_test]
+async fn authentication_guards_and_panics_keep_the_headers() {
+    let client =
+        client(rocket::build().mount("/", routes![secret, guarded_options, panics]).attach(Cors::new(policy()))).await;
+    // A preflight carries no credentials: it never meets the guard, or its 401 is replaced.
+    for path in ["/secret", "/guarded"] {
+        let r = client
+            .req(Method::Options, path)
+            .header(Header::new("Origin", ORIGIN))
+            .header(Header::new("Access-Control-Request-Method", "PUT"))
+            .dispatch()
+            .await;
+        assert_eq!(r.status(), Status::NoContent, "{path}");
+        assert_eq!(values(&r, "access-control-allow-origin"), [ORIGIN], "{path}");
+    }
+    // The guard's 401 keeps the CORS headers, so the page can read it.
+    let r = client.get("/secret").header(Header::new("Origin", ORIGIN)).dispatch().await;
+    assert_eq!(r.status(), Status::Unauthorized);
+    assert_eq!(values(&r, "access-control-allow-origin"), [ORIGIN]);
+    let r = client
+        .get("/secret")
+        .header(Header::new("Origin", ORIGIN))
+        .header(Header::new("Authorization", "Bearer secret"))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Ok);
+    // Rocket catches a panicking handler: its 500 gets the headers too.
+    let r = client.get("/panics").header(Header::new("Origin", ORIGIN)).dispatch().await;
+    assert_eq!(r.status(), Status::InternalServerError);
+    assert_eq!(values(&r, "access-control-allow-origin"), [ORIGIN]);
+}
+
+#[rocket::async_test]
+async fn a_prefix_table_gives_each_part_its_policy() {
+    let public = Policy::builder().allow_any_origin().allow_methods(["GET"]).build().expect("a valid policy");
+    let deeper = Policy::builder().allow_origin("https://inner.example").build().expect("a valid policy");
+    let cors = Cors::new(policy())
+        .route("/public".parse().expect("a prefix"), public)
+        .route("/public/inner".parse().expect("a prefix"), deeper);
+    let client = client(rocket::build().mount("/", routes![secret]).attach(cors)).await;
+    let preflight = |path: &'static str, origin: &'static str| {
+        client
+            .req(Method::Options, path)
+            .header(Header::new("Origin", origin))
+            .header(Header::new("Access-Control-Request-Method", "PUT"))
+    };
+    let r = preflight("/public/data", "https://anyone.example").dispatch().await;
+    assert_eq!(values(&r, "access-control-allow-origin"), ["*"]);
+    assert_eq!(values(&r, "access-control-allow-methods"), ["GET"]);
+    let r = preflight("/publicity", ORIGIN).dispatch().await;
+    assert_eq!(values(&r, "access-control-allow-methods"), ["GET, PUT"]);
+    assert_eq!(values(&r, "access-control-allow-credentials"), ["true"]);
+    // The longest prefix wins.
+    let r = preflight("/public/inner/x", "https://inner.example").dispatch().await;
+    assert_eq!(values(&r, "access-control-allow-origin"), ["https://inner.example"]);
+    let r = client.get("/public/inner/x").header(Header::new("Origin", "https://anyone.example")).dispatch().await;
+    assert_eq!(r.status(), Status::NotFound);
+    assert!(values(&r, "access-control-allow-origin").is_empty());
+    let r = client.get("/public/nowhere").header(Header::new("Origin", "https://anyone.example")).dispatch().await;
+    assert_eq!(values(&r, "access-control-allow-origin"), ["*"]);
+}

@@ -3,8 +3,9 @@
 
 use std::convert::Infallible;
 
-use cors_core::Policy;
+use cors_core::{PathPrefix, Policy, RoutePolicies};
 use cors_warp::CorsExt;
+use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
@@ -63,5 +64,65 @@ pub fn routes() -> impl Filter<Extract = (impl Reply,), Error = Rejection> + Clo
 /// # });
 /// ```
 pub fn app(policy: Policy) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
-    routes().with_cors(policy)
+    routes().with_cors_outermost(policy)
+}
+
+/// The conformance routes with a policy per path prefix (`--route PATH=FILE`): for each prefix,
+/// longest first, a branch `PATH/...` holding the same routes (and a 404 of its own for the
+/// paths below PATH it lacks) wrapped in [`with_cors`](CorsExt::with_cors); then the routes at
+/// the root; all inside [`with_cors_outermost`](CorsExt::with_cors_outermost) with the default
+/// policy. The innermost wrapper that matches answers. A prefix of `/` replaces the default.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let private = cors_core::Policy::builder().allow_origin("https://app.example.com").build().unwrap();
+/// let public = cors_core::Policy::builder().allow_any_origin().build().unwrap();
+/// let table = cors_core::RoutePolicies::new(private).route("/public".parse().unwrap(), public);
+/// let app = example_warp::routed_app(&table);
+/// let response = warp::test::request().path("/public/data").header("origin", "https://x.example").reply(&app).await;
+/// assert_eq!(response.headers()["access-control-allow-origin"], "*");
+/// # });
+/// ```
+pub fn routed_app(policies: &RoutePolicies) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
+    let mut default = policies.default_policy().clone();
+    let mut app = warp::any().and_then(|| async { Err::<Response, _>(warp::reject::not_found()) }).boxed();
+    for (prefix, policy) in policies.routes() {
+        if prefix.as_str() == "/" {
+            default = policy.clone();
+            continue;
+        }
+        // Below the prefix, a path none of the routes has is this part's 404, under its policy.
+        let own_404 = |rejection: Rejection| async move {
+            if rejection.is_not_found() {
+                Ok(StatusCode::NOT_FOUND)
+            } else {
+                Err(rejection)
+            }
+        };
+        let part = under(prefix).and(routes().recover(own_404)).with_cors(policy.clone());
+        app = app.or(part).unify().boxed();
+    }
+    app.or(routes().map(Reply::into_response)).unify().with_cors_outermost(default)
+}
+
+/// Matches the segments of `prefix` (each compared with the request's, as warp decodes them).
+fn under(prefix: &PathPrefix) -> BoxedFilter<()> {
+    let mut filter = warp::any().boxed();
+    for segment in prefix.as_str()[1..].split('/') {
+        let segment = segment.to_owned();
+        let one = warp::path::param::<String>()
+            .and_then(move |got: String| {
+                let matched = got == segment;
+                async move {
+                    if matched {
+                        Ok(())
+                    } else {
+                        Err(warp::reject::not_found())
+                    }
+                }
+            })
+            .untuple_one();
+        filter = filter.and(one).boxed();
+    }
+    filter
 }

@@ -34,7 +34,7 @@ async fn a_preflight_to_a_path_without_route_is_answered_without_the_filter() {
         seen.store(true, std::sync::atomic::Ordering::SeqCst);
         "ran"
     });
-    let app = warp::path("data").and(routes).with_cors(policy());
+    let app = warp::path("data").and(routes).with_cors_outermost(policy());
     let response = warp::test::request()
         .method("OPTIONS")
         .path("/no/such/route")
@@ -87,7 +87,7 @@ impl warp::reject::Reject for Unhandled {}
 #[tokio::test]
 async fn an_unrecovered_custom_rejection_is_answered_as_warp_would() {
     let routes = warp::any().and_then(|| async { Err::<&str, _>(warp::reject::custom(Unhandled)) });
-    let response = warp::test::request().header("origin", ORIGIN).reply(&routes.with_cors(policy())).await;
+    let response = warp::test::request().header("origin", ORIGIN).reply(&routes.with_cors_outermost(policy())).await;
     let plain = warp::test::request().reply(&routes).await;
     assert_eq!(response.status(), plain.status());
     assert_eq!(response.body(), plain.body());
@@ -118,7 +118,8 @@ async fn rejections_match_warps_own_answers() {
     ];
     for (method, path, status) in cases {
         let plain = warp::test::request().method(method).path(path).reply(&routes).await;
-        let wrapped = warp::test::request().method(method).path(path).reply(&routes.with_cors(policy())).await;
+        let wrapped =
+            warp::test::request().method(method).path(path).reply(&routes.with_cors_outermost(policy())).await;
         assert_eq!(plain.status(), status, "{method} {path}");
         assert_eq!(wrapped.status(), plain.status(), "{method} {path}");
         assert_eq!(wrapped.body(), plain.body(), "{method} {path}");
@@ -129,11 +130,13 @@ async fn rejections_match_warps_own_answers() {
 #[tokio::test]
 async fn a_handler_set_allow_origin_is_never_sent_twice() {
     let routes = warp::any().map(|| warp::reply::with_header("ok", "access-control-allow-origin", "*"));
-    let response = warp::test::request().header("origin", ORIGIN).reply(&routes.with_cors(policy())).await;
+    let response = warp::test::request().header("origin", ORIGIN).reply(&routes.with_cors_outermost(policy())).await;
     assert_eq!(values(&response, "access-control-allow-origin"), [ORIGIN]);
 
-    let refused =
-        warp::test::request().header("origin", "https://evil.example").reply(&routes.with_cors(policy())).await;
+    let refused = warp::test::request()
+        .header("origin", "https://evil.example")
+        .reply(&routes.with_cors_outermost(policy()))
+        .await;
     assert!(values(&refused, "access-control-allow-origin").is_empty());
 }
 
@@ -142,7 +145,7 @@ async fn an_infallible_filter_can_be_wrapped() {
     let routes = warp::any()
         .and_then(|| async { Err::<&str, _>(warp::reject::custom(Unhandled)) })
         .recover(|_| async { Ok::<_, std::convert::Infallible>(StatusCode::IM_A_TEAPOT) });
-    let response = warp::test::request().header("origin", ORIGIN).reply(&routes.with_cors(policy())).await;
+    let response = warp::test::request().header("origin", ORIGIN).reply(&routes.with_cors_outermost(policy())).await;
     assert_eq!(response.status(), StatusCode::IM_A_TEAPOT);
     assert_cors(&response);
 }
@@ -150,7 +153,7 @@ async fn an_infallible_filter_can_be_wrapped() {
 #[tokio::test]
 async fn a_passthrough_policy_lets_the_filter_answer_preflights() {
     let policy = Policy::builder().allow_origin(ORIGIN).preflight_passthrough(true).build().expect("a valid policy");
-    let app = warp::options().map(|| "mine").with_cors(policy);
+    let app = warp::options().map(|| "mine").with_cors_outermost(policy);
     let response = warp::test::request()
         .method("OPTIONS")
         .header("origin", ORIGIN)

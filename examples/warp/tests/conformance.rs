@@ -5,7 +5,7 @@
 //! suite sends repeated headers (two `Origin`s, split `Access-Control-Request-Headers`).
 
 use bytes::Bytes;
-use cors_core::conformance::{run_in_process, RawResponse};
+use cors_core::conformance::{run_in_process, run_routes_in_process, RawResponse};
 use http_body_util::{BodyExt, Full};
 use tower_service::Service;
 
@@ -53,4 +53,23 @@ async fn the_warp_test_client_agrees() {
     };
     let failed: Vec<_> = report.failed().filter(|r| !repeated(&r.request)).map(|r| r.name.as_str()).collect();
     assert!(failed.is_empty(), "{report}\nfailed without repeated headers: {failed:?}");
+}
+
+/// The public + private app: a `with_cors` branch per `--route` prefix, inside the outermost wrapper.
+#[tokio::test]
+async fn every_route_case_passes_in_process() {
+    let report = run_routes_in_process(|table, raw| async move {
+        let request = raw.to_http().map(|body| Full::new(Bytes::from(body)));
+        let mut service = warp::service(example_warp::routed_app(&table));
+        let response = match service.call(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+        on_the_wire(&raw.method, &parts, bytes)
+    })
+    .await;
+    assert!(!report.results.is_empty());
+    report.assert_passed();
 }

@@ -1,4 +1,4 @@
-//! warp 0.4: `warp::test::request().reply(&filter)`; `cors-warp`'s `with_cors` against
+//! warp 0.4: `warp::test::request().reply(&filter)`; `cors-warp`'s `with_cors_outermost` against
 //! `warp::cors()`.
 
 use std::time::Duration;
@@ -62,7 +62,7 @@ fn outcome(response: &http::Response<impl Sized>) -> Outcome {
 /// The warp filters: bare, `cors-warp`, `warp::cors()`.
 pub fn harness() -> impl Framework {
     let bare = routes();
-    let ours = routes().with_cors(spec::policy(crate::origins(false)));
+    let ours = routes().with_cors_outermost(spec::policy(crate::origins(false)));
     let peer = routes().with(warp_cors());
     let templates = || crate::Templates::new(Case::COMMON, Template::new);
     let (t1, t2, t3) = (templates(), templates(), templates());

@@ -1,4 +1,4 @@
-//! The Rocket conformance server: `--config FILE --port N`.
+//! The Rocket conformance server: `--config FILE --port N [--route PATH=FILE]...`.
 
 use cors_core::conformance::ServerArgs;
 use rocket::fairing::AdHoc;
@@ -17,7 +17,7 @@ async fn main() {
             let _ = writeln!(stdout, "{line}").and_then(|()| stdout.flush());
         })
     });
-    if let Err(e) = example_rocket::rocket(args.policy, args.port).attach(ready).launch().await {
+    if let Err(e) = example_rocket::routed(args.route_policies(), args.port).attach(ready).launch().await {
         eprintln!("{e}");
         std::process::exit(1);
     }

@@ -1,4 +1,4 @@
-//! The warp conformance server: `--config FILE --port N`.
+//! The warp conformance server: `--config FILE --port N [--route PATH=FILE]...`.
 
 use cors_core::conformance::ServerArgs;
 use tracing_subscriber::EnvFilter;
@@ -11,7 +11,7 @@ fn main() {
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port)).await?;
             println!("{}", args.listening_line());
             std::io::Write::flush(&mut std::io::stdout())?;
-            warp::serve(example_warp::app(args.policy.clone())).incoming(listener).run().await;
+            warp::serve(example_warp::routed_app(&args.route_policies())).incoming(listener).run().await;
             Ok(())
         })
     });

@@ -51,7 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and(warp::get())
         .map(|| warp::reply::with_header(warp::reply::json(&[todo(1)]), "x-total-count", "1"));
     let todo = warp::path!("todos" / u32).and(warp::get()).and_then(one);
-    let app = list.or(todo).recover(handle).with_cors(policy);
+    let app = list.or(todo).recover(handle).with_cors_outermost(policy);
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     println!("listening on http://127.0.0.1:3000");

@@ -1,0 +1,248 @@
+//! Policies inside policies: **the innermost policy wins**, preflights included.
+//!
+//! A real API has parts with different policies: a public part open to any origin, a private
+//! part for the application's own origin, with credentials. Frameworks let a middleware wrap the
+//! whole application *and* a nested router, scope or route. The rule, the same in every adapter:
+//! a request reached by an inner policy gets exactly that policy's answer; an outer policy answers
+//! only what no inner policy answered.
+//!
+//! It is decided here, by [`Policy::decide_deferred`] and [`Deferred::finish`]:
+//!
+//! 1. Every nesting-aware layer decides up front (the decision needs the request's headers), then
+//!    **calls the inner service, preflights too**: it cannot know ahead of routing whether a
+//!    policy further in covers the path.
+//! 2. The innermost layer to see the inner service's answer come back without the [`Answered`]
+//!    marker finishes it with its own policy: an actual response gets the policy's headers; a
+//!    preflight's answer (whatever the routes made of the `OPTIONS`: 404, 405, 401 from an auth
+//!    layer, a handler's body) is replaced by the policy's preflight answer. It then leaves the
+//!    marker on the response.
+//! 3. Every layer further out sees the marker and sends the response as it is.
+//!
+//! Adapters carry the marker where their framework keeps per-response data (`http::Extensions`,
+//! actix's response extensions, a marked error). Where a framework allows one middleware for the
+//! whole application (Rocket's fairing), the adapter takes a [`RoutePolicies`](crate::RoutePolicies)
+//! prefix table instead, whose longest covering prefix picks the policy: the same rule, decided
+//! from the path rather than from the routing.
+//!
+//! ```
+//! use cors_core::{Answered, Finish, Policy};
+//!
+//! let outer = Policy::builder().allow_origin("https://app.example.com").allow_credentials(true).build()?;
+//! let inner = Policy::builder().allow_any_origin().allow_methods(["GET", "PUT"]).build()?;
+//! let preflight = http::Request::options("/public/data")
+//!     .header("origin", "https://anyone.example")
+//!     .header("access-control-request-method", "PUT")
+//!     .body(())?;
+//!
+//! // Both layers decide before calling what they wrap.
+//! let outer_step = outer.decide_deferred(&preflight);
+//! let inner_step = inner.decide_deferred(&preflight);
+//! // The routes answer the OPTIONS with 405; the inner layer gets it first, unmarked.
+//! let mut response = http::Response::builder().status(405).body(())?;
+//! match inner_step.finish(response.extensions().get::<Answered>().is_some()) {
+//!     Finish::Preflight { status, headers } => {
+//!         response = http::Response::new(());
+//!         *response.status_mut() = status;
+//!         headers.apply(response.headers_mut());
+//!         response.extensions_mut().insert(Answered);
+//!     }
+//!     _ => unreachable!("a preflight answered by the inner policy"),
+//! }
+//! // The outer layer sees the marker and leaves the inner policy's answer alone.
+//! assert!(matches!(outer_step.finish(response.extensions().get::<Answered>().is_some()), Finish::Keep));
+//! assert_eq!(response.status(), 204);
+//! assert_eq!(response.headers()["access-control-allow-origin"], "*");
+//! assert_eq!(response.headers()["access-control-allow-methods"], "GET, PUT");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use http::StatusCode;
+
+use crate::decision::{Action, Forward, PreflightOwned};
+use crate::request::CorsRequest;
+use crate::Policy;
+
+/// The marker a nesting-aware adapter leaves on a response its policy has answered, so that
+/// layers further out leave it alone. Adapters keep it in the response's extensions.
+///
+/// ```
+/// let mut response = http::Response::new(());
+/// response.extensions_mut().insert(cors_core::Answered);
+/// assert!(response.extensions().get::<cors_core::Answered>().is_some());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Answered;
+
+/// A policy's decision, owned, to finish the inner service's response with once it comes back.
+/// Made by [`Policy::decide_deferred`].
+///
+/// ```
+/// let policy = cors_core::Policy::builder().allow_any_origin().build()?;
+/// let request = http::Request::get("/data").header("origin", "https://a.example").body(())?;
+/// let deferred = policy.decide_deferred(&request);
+/// assert!(!deferred.is_preflight());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Deferred {
+    headers: Forward,
+    /// Set for a preflight this policy answers (not passed through): the answer's status.
+    preflight: Option<StatusCode>,
+}
+
+/// What to do with the inner service's response: [`Deferred::finish`]'s answer.
+#[derive(Debug)]
+pub enum Finish<'d> {
+    /// An inner policy answered: send the response as it is.
+    Keep,
+    /// Write `headers` into the response ([`Forward::apply`]), then mark it [`Answered`].
+    Headers(&'d Forward),
+    /// Replace the response by the preflight answer: a new response with `status`, no body, the
+    /// headers written by `headers.apply`; then mark it [`Answered`]. Nothing of the inner
+    /// response is kept: a 401 or 405 the routes made of the `OPTIONS` is not the answer.
+    Preflight {
+        /// The preflight answer's status (204, or 200 if the policy says so).
+        status: StatusCode,
+        /// Writes the preflight answer's headers.
+        headers: &'d Forward,
+    },
+}
+
+impl Deferred {
+    /// Whether the request is a preflight this policy answers (not one it passes through).
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder().allow_any_origin().build()?;
+    /// let request = http::Request::options("/")
+    ///     .header("origin", "https://a.example")
+    ///     .header("access-control-request-method", "PUT")
+    ///     .body(())?;
+    /// assert!(policy.decide_deferred(&request).is_preflight());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_preflight(&self) -> bool {
+        self.preflight.is_some()
+    }
+
+    /// The rule, once for every adapter: `answered_inside` says whether the inner service's
+    /// response carries the [`Answered`] marker (an inner policy answered it).
+    ///
+    /// ```
+    /// use cors_core::Finish;
+    /// let policy = cors_core::Policy::builder().allow_any_origin().build()?;
+    /// let request = http::Request::get("/data").header("origin", "https://a.example").body(())?;
+    /// let deferred = policy.decide_deferred(&request);
+    /// assert!(matches!(deferred.finish(true), Finish::Keep));
+    /// assert!(matches!(deferred.finish(false), Finish::Headers(_)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn finish(&self, answered_inside: bool) -> Finish<'_> {
+        match self.preflight {
+            _ if answered_inside => Finish::Keep,
+            Some(status) => Finish::Preflight { status, headers: &self.headers },
+            None => Finish::Headers(&self.headers),
+        }
+    }
+
+    /// The headers this policy writes (for an adapter that must answer without the inner
+    /// service's response, say when it failed): a preflight's answer headers, or an actual
+    /// response's.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder().allow_any_origin().build()?;
+    /// let request = http::Request::get("/").header("origin", "https://a.example").body(())?;
+    /// let mut headers = http::HeaderMap::new();
+    /// policy.decide_deferred(&request).headers().apply(&mut headers);
+    /// assert_eq!(headers["access-control-allow-origin"], "*");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn headers(&self) -> &Forward {
+        &self.headers
+    }
+}
+
+impl Policy {
+    /// Decides for a layer that may have other policies inside it (see the [`nesting`](crate::nesting)
+    /// module): the same decision as [`Policy::decide`], owned, to be finished with
+    /// [`Deferred::finish`] after the inner service has answered.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder().allow_origin("https://app.example.com").build()?;
+    /// let request = http::Request::get("/").header("origin", "https://evil.example").body(())?;
+    /// let deferred = policy.decide_deferred(&request);
+    /// assert!(!deferred.headers().is_allowed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide_deferred<R: CorsRequest + ?Sized>(&self, request: &R) -> Deferred {
+        match self.decide(request).into_action() {
+            Action::Forward(headers) => Deferred { headers, preflight: None },
+            Action::Preflight(p) => {
+                let owned = PreflightOwned {
+                    method: p.method.to_vec(),
+                    requested: p.requested.lines().iter().map(|l| l.to_vec()).collect(),
+                    private_network: p.private_network,
+                    stage: p.stage,
+                };
+                let status = p.status();
+                let headers =
+                    Forward { policy: self.clone(), allow_origin: p.allow_origin, preflight: Some(Box::new(owned)) };
+                Deferred { headers, preflight: Some(status) }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn preflight() -> http::Request<()> {
+        http::Request::options("/data")
+            .header("origin", "https://app.example.com")
+            .header("access-control-request-method", "PUT")
+            .header("access-control-request-headers", "content-type")
+            .body(())
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    // The deferred preflight answer is byte for byte the immediate one.
+    #[test]
+    fn deferred_preflight_answer_equals_the_immediate_one() {
+        let policy = Policy::builder()
+            .allow_origin("https://app.example.com")
+            .allow_methods(["GET", "PUT"])
+            .allow_headers(["content-type"])
+            .allow_credentials(true)
+            .max_age(std::time::Duration::from_secs(60))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let request = preflight();
+        let mut now = http::HeaderMap::new();
+        let Action::Preflight(p) = policy.decide(&request).into_action() else { panic!("a preflight") };
+        p.apply(&mut now);
+        let deferred = policy.decide_deferred(&request);
+        let Finish::Preflight { status, headers } = deferred.finish(false) else { panic!("answered here") };
+        assert_eq!(status, p.status());
+        let mut later = http::HeaderMap::new();
+        headers.apply(&mut later);
+        assert_eq!(now, later);
+        assert!(matches!(deferred.finish(true), Finish::Keep));
+    }
+
+    #[test]
+    fn a_passed_through_preflight_gets_headers_on_the_inner_response() {
+        let policy = Policy::builder()
+            .allow_origin("https://app.example.com")
+            .allow_methods(["PUT"])
+            .allow_headers(["content-type"])
+            .preflight_passthrough(true)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let deferred = policy.decide_deferred(&preflight());
+        assert!(!deferred.is_preflight());
+        let Finish::Headers(headers) = deferred.finish(false) else { panic!("passed through") };
+        let mut h = http::HeaderMap::new();
+        headers.apply(&mut h);
+        assert_eq!(h["access-control-allow-methods"], "PUT");
+    }
+}
