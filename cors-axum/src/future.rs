@@ -1,31 +1,42 @@
 //! The future returned by [`Cors`](crate::Cors): the inner service's response, finished by the
 //! policy (see [`cors_core::nesting`]): headers added, or replaced by the preflight answer,
-//! unless a policy further in has answered it.
+//! unless a policy further in has answered it. With an async origin check, the check runs while
+//! the inner service answers, and the response is finished once both are done.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-use cors_core::{Answered, Deferred, Finish};
+use cors_core::{Answered, CheckRun, Deferred, Finish};
 use http::Response;
 use pin_project_lite::pin_project;
 
+/// What the policy knows so far.
+pub(crate) enum Decision {
+    /// Decided when the request came in.
+    Ready(Deferred),
+    /// Waiting for the async origin check (boxed: only origins the check decides take this path).
+    Checking(Pin<Box<CheckRun>>),
+}
+
 pin_project! {
     /// Response future of [`Cors`](crate::Cors).
-    pub struct ResponseFuture<F> {
+    pub struct ResponseFuture<F, B, E> {
         #[pin]
         future: F,
-        deferred: Deferred,
+        decision: Decision,
+        // The inner answer, kept while the async check is still running.
+        answer: Option<Result<Response<B>, E>>,
     }
 }
 
-impl<F> ResponseFuture<F> {
-    pub(crate) fn new(future: F, deferred: Deferred) -> Self {
-        ResponseFuture { future, deferred }
+impl<F, B, E> ResponseFuture<F, B, E> {
+    pub(crate) fn new(future: F, decision: Decision) -> Self {
+        ResponseFuture { future, decision, answer: None }
     }
 }
 
-impl<F, B, E> Future for ResponseFuture<F>
+impl<F, B, E> Future for ResponseFuture<F, B, E>
 where
     F: Future<Output = Result<Response<B>, E>>,
     B: Default,
@@ -33,15 +44,47 @@ where
     type Output = Result<Response<B>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let response = match ready!(this.future.poll(cx)) {
+        let mut this = self.project();
+        if this.answer.is_none() {
+            let answer = match &this.decision {
+                // Nothing to wait for besides the inner service.
+                Decision::Ready(_) => ready!(this.future.as_mut().poll(cx)),
+                Decision::Checking(_) => match this.future.as_mut().poll(cx) {
+                    Poll::Ready(answer) => answer,
+                    Poll::Pending => {
+                        // Drive the check meanwhile; it registers its own wake-ups.
+                        poll_check(this.decision, cx);
+                        return Poll::Pending;
+                    }
+                },
+            };
+            *this.answer = Some(answer);
+        }
+        if !poll_check(this.decision, cx) {
+            return Poll::Pending;
+        }
+        let (Some(answer), Decision::Ready(deferred)) = (this.answer.take(), &*this.decision) else {
+            unreachable!("both the answer and the decision are ready")
+        };
+        let response = match answer {
             Ok(response) => response,
             // A preflight's answer is the policy's, whether the inner service failed or not.
-            Err(_) if this.deferred.is_preflight() => Response::new(B::default()),
+            Err(_) if deferred.is_preflight() => Response::new(B::default()),
             Err(error) => return Poll::Ready(Err(error)),
         };
-        Poll::Ready(Ok(finish(this.deferred, response)))
+        Poll::Ready(Ok(finish(deferred, response)))
     }
+}
+
+/// Polls the async check, if any; true once the decision is ready.
+fn poll_check(decision: &mut Decision, cx: &mut Context<'_>) -> bool {
+    if let Decision::Checking(run) = decision {
+        match run.as_mut().poll(cx) {
+            Poll::Ready(checked) => *decision = Decision::Ready(checked.decide_deferred()),
+            Poll::Pending => return false,
+        }
+    }
+    true
 }
 
 /// Applies the core's rule to the inner response.
@@ -59,7 +102,7 @@ fn finish<B: Default>(deferred: &Deferred, mut response: Response<B>) -> Respons
     response
 }
 
-impl<F> std::fmt::Debug for ResponseFuture<F> {
+impl<F, B, E> std::fmt::Debug for ResponseFuture<F, B, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }

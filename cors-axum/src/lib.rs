@@ -89,15 +89,17 @@ mod future;
 
 use std::task::{Context, Poll};
 
-use cors_core::Policy;
+use cors_core::PolicySource;
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
 pub use cors_core;
+use future::Decision;
 pub use future::ResponseFuture;
 
-/// A tower [`Layer`] that applies a CORS [`Policy`].
+/// A tower [`Layer`] that applies a CORS [`Policy`](cors_core::Policy), or a [`cors_core::ReloadablePolicy`]
+/// replaced while the server runs (each request keeps the policy it started with).
 ///
 /// ```
 /// # let policy = cors_core::Policy::builder().allow_any_origin().build().unwrap();
@@ -110,13 +112,23 @@ pub use future::ResponseFuture;
 /// ```
 #[derive(Clone, Debug)]
 pub struct CorsLayer {
-    policy: Policy,
+    policy: PolicySource,
 }
 
 impl CorsLayer {
-    /// A layer applying `policy`.
-    pub fn new(policy: Policy) -> Self {
-        CorsLayer { policy }
+    /// A layer applying `policy`: a [`Policy`](cors_core::Policy) or a [`cors_core::ReloadablePolicy`].
+    ///
+    /// ```
+    /// use cors_core::{Policy, ReloadablePolicy};
+    /// let live = ReloadablePolicy::new(Policy::builder().allow_origin("https://app.example.com").build()?);
+    /// let layer = cors_axum::CorsLayer::new(live.clone());
+    /// // Later, on SIGHUP for instance: the next requests get the new policy.
+    /// live.reload(Policy::builder().allow_origin("https://app.example.com").allow_origin("https://beta.example.com"))?;
+    /// # let _ = layer;
+    /// # Ok::<(), cors_core::ConfigError>(())
+    /// ```
+    pub fn new(policy: impl Into<PolicySource>) -> Self {
+        CorsLayer { policy: policy.into() }
     }
 }
 
@@ -141,13 +153,13 @@ impl<S> Layer<S> for CorsLayer {
 #[derive(Clone, Debug)]
 pub struct Cors<S> {
     inner: S,
-    policy: Policy,
+    policy: PolicySource,
 }
 
 impl<S> Cors<S> {
-    /// Wraps `inner` with `policy`.
-    pub fn new(inner: S, policy: Policy) -> Self {
-        Cors { inner, policy }
+    /// Wraps `inner` with `policy`: a [`Policy`](cors_core::Policy) or a [`cors_core::ReloadablePolicy`].
+    pub fn new(inner: S, policy: impl Into<PolicySource>) -> Self {
+        Cors { inner, policy: policy.into() }
     }
 }
 
@@ -158,7 +170,7 @@ where
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
+    type Future = ResponseFuture<S::Future, ResBody, S::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -167,7 +179,15 @@ where
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // Decided now, applied to what comes back: a policy further in may answer (the core's
         // nesting rule), so even preflights go in.
-        let deferred = self.policy.decide_deferred(&request);
-        ResponseFuture::new(self.inner.call(request), deferred)
+        let policy = self.policy.current();
+        let decision = match policy.pending_check(&request) {
+            // An async origin check: it runs beside the inner service, raced against tokio's timer.
+            Some(check) => {
+                let timer = tokio::time::sleep(check.timeout());
+                Decision::Checking(Box::pin(check.run(timer)))
+            }
+            None => Decision::Ready(policy.decide_deferred(&request)),
+        };
+        ResponseFuture::new(self.inner.call(request), decision)
     }
 }

@@ -174,7 +174,12 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn decide_deferred<R: CorsRequest + ?Sized>(&self, request: &R) -> Deferred {
-        match self.decide(request).into_action() {
+        self.defer(self.decide(request))
+    }
+
+    /// A decision, owned.
+    pub(crate) fn defer(&self, decision: crate::Decision<'_>) -> Deferred {
+        match decision.into_action() {
             Action::Forward(headers) => Deferred { headers, preflight: None },
             Action::Preflight(p) => {
                 let owned = PreflightOwned {

@@ -352,4 +352,10 @@ impl Checked {
     pub fn decide(&self) -> Decision<'_> {
         self.policy.decide_checked(&self.request, &self.outcome)
     }
+
+    /// [`decide`](Self::decide), owned, for a nesting-aware adapter: see
+    /// [`Policy::decide_deferred`](crate::Policy::decide_deferred).
+    pub fn decide_deferred(&self) -> crate::Deferred {
+        self.policy.defer(self.decide())
+    }
 }
