@@ -157,25 +157,40 @@ fn write_policies() -> Result<BTreeMap<String, PathBuf>, String> {
     Ok(out)
 }
 
-/// What a conformance server is started with: the `--config` policy and each `--route` (path, policy).
-type ServerKey<'c> = (&'c str, Vec<(&'c str, &'c str)>);
+/// What a conformance server is started with: the `--config` policy, each `--route` (path,
+/// policy), and the `--origin-check` lookup.
+type ServerKey<'c> = (&'c str, Vec<(&'c str, &'c str)>, Option<&'c str>);
 
 fn run_adapter(adapter: &Adapter, cases: &[Case], configs: &BTreeMap<String, PathBuf>) -> Result<Vec<Outcome>, String> {
     let binary = adapters::binary(adapter, false);
     // One server per `--config` policy and set of `--route`s.
+    // Cases that reload get a server of their own, since they change it.
     let mut by_server: BTreeMap<ServerKey<'_>, Vec<&Case>> = BTreeMap::new();
+    let mut reloading = Vec::new();
     for c in cases {
+        if !c.reload.is_empty() {
+            reloading.push(c);
+            continue;
+        }
         let routes = c.routes.iter().map(|r| (r.path.as_str(), r.policy_name.as_str())).collect();
-        by_server.entry((c.policy_name.as_str(), routes)).or_default().push(c);
+        let check = c.origin_check.as_ref().map(|(name, _)| name.as_str());
+        by_server.entry((c.policy_name.as_str(), routes, check)).or_default().push(c);
     }
+    let dir = configs.values().next().and_then(|p| p.parent()).ok_or("no policy files")?.to_path_buf();
     let mut outcomes = Vec::new();
     let mut done = 0;
-    for ((policy, routes), group) in by_server {
+    for ((policy, routes, check), group) in by_server {
         let config = configs.get(policy).ok_or_else(|| format!("no policy {policy}"))?;
         let mut args = Vec::new();
         for (path, route_policy) in routes {
             let file = configs.get(route_policy).ok_or_else(|| format!("no policy {route_policy}"))?;
             args.extend(["--route".to_owned(), format!("{path}={}", file.display())]);
+        }
+        if let Some((name, spec)) = group.first().and_then(|c| c.origin_check.as_ref()).filter(|_| check.is_some()) {
+            let file = dir.join(format!("origin-check-{name}.toml"));
+            let text = toml::to_string(spec).map_err(|e| format!("origin check {name}: {e}"))?;
+            std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+            args.extend(["--origin-check".to_owned(), file.display().to_string()]);
         }
         let mut server = Server::start_with(&binary, config, &args)?;
         for case in group {
@@ -196,7 +211,53 @@ fn run_adapter(adapter: &Adapter, cases: &[Case], configs: &BTreeMap<String, Pat
             });
         }
     }
+    for case in reloading {
+        done += 1;
+        term::progress(&format!("{}: {done}/{} {}", adapter.name, cases.len(), case.name));
+        let (failures, detail) = run_reload_case(&binary, &dir, adapter.name, case, configs)?;
+        outcomes.push(Outcome { case: case.name.clone(), level: case.level, adapter: adapter.name, failures, detail });
+    }
     Ok(outcomes)
+}
+
+/// A reload case: the server starts on a copy of the case's policy file; each step rewrites the
+/// file, sends `SIGHUP` and waits for the server to say it took the file or refused it; then the
+/// request, judged against the policy in force.
+fn run_reload_case(
+    binary: &std::path::Path,
+    dir: &std::path::Path,
+    adapter: &str,
+    case: &Case,
+    configs: &BTreeMap<String, PathBuf>,
+) -> Result<(Vec<String>, String), String> {
+    let start = configs.get(&case.policy_name).ok_or_else(|| format!("no policy {}", case.policy_name))?;
+    let file = dir.join(format!("reload-{adapter}-{}.toml", case.name));
+    std::fs::copy(start, &file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut server = Server::start(binary, &file)?;
+    let mut failures = Vec::new();
+    for step in &case.reload {
+        std::fs::write(&file, step.file_text()).map_err(|e| format!("{}: {e}", file.display()))?;
+        match server.sighup_and_wait() {
+            Ok(taken) if taken == step.takes_effect() => {}
+            Ok(taken) => failures.push(format!(
+                "reload step {step:?}: the server {} the file, but must {}",
+                if taken { "took" } else { "refused" },
+                if step.takes_effect() { "take it" } else { "refuse it and keep the running policy" }
+            )),
+            Err(e) => {
+                failures.push(format!("reload step {step:?}: {e}"));
+                break;
+            }
+        }
+    }
+    let port = server.port;
+    let (more, detail) = run_case(case, &|request| raw_http::send(port, request, TIMEOUT));
+    failures.extend(more);
+    if !server.is_running() {
+        failures.push("the server process died".to_owned());
+    }
+    let _ = std::fs::remove_file(&file);
+    Ok((failures, detail))
 }
 
 fn print_matrix(cases: &[Case], columns: &[&str], outcomes: &[Outcome]) {

@@ -11,6 +11,8 @@ use std::time::Duration;
 pub struct Server {
     child: Child,
     pub port: u16,
+    /// The lines it prints after `listening on`.
+    lines: mpsc::Receiver<String>,
 }
 
 /// A free port on loopback (the OS picks one; a race with other processes is possible but rare).
@@ -41,16 +43,20 @@ impl Server {
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let (tx, rx) = mpsc::channel();
+        let (line_tx, lines_rx) = mpsc::channel();
         std::thread::spawn(move || {
             let mut lines = BufReader::new(stdout).lines();
             let first = lines.next().and_then(Result::ok);
             let _ = tx.send(first);
-            // Keep draining so the server never blocks on a full pipe.
-            for _ in lines {}
+            // Keep draining so the server never blocks on a full pipe; later lines are kept for
+            // whoever waits for them (reload acknowledgements).
+            for line in lines.map_while(Result::ok) {
+                let _ = line_tx.send(line);
+            }
         });
         let expected = format!("listening on 127.0.0.1:{port}");
         match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(Some(line)) if line.trim() == expected => Ok(Server { child, port }),
+            Ok(Some(line)) if line.trim() == expected => Ok(Server { child, port, lines: lines_rx }),
             Ok(other) => {
                 let _ = child.kill();
                 Err(format!("{} printed {other:?} instead of {expected:?}", binary.display()))
@@ -70,6 +76,29 @@ impl Server {
     /// The process id (for `/proc/PID/status`).
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Sends `SIGHUP` and waits (up to 10 s) for the server's answer on stdout: `Ok(true)` for
+    /// `reloaded`, `Ok(false)` for `reload refused`.
+    pub fn sighup_and_wait(&mut self) -> Result<bool, String> {
+        while self.lines.try_recv().is_ok() {}
+        let status = Command::new("kill")
+            .args(["-HUP", &self.pid().to_string()])
+            .status()
+            .map_err(|e| format!("kill -HUP: {e}"))?;
+        if !status.success() {
+            return Err(format!("kill -HUP {} failed", self.pid()));
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.trim() == cors_core::conformance::RELOADED => return Ok(true),
+                Ok(line) if line.trim() == cors_core::conformance::RELOAD_REFUSED => return Ok(false),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        Err("the server did not answer SIGHUP with `reloaded` or `reload refused` within 10 s".to_owned())
     }
 }
 

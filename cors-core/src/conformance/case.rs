@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::dynamic::{origin_checks, OriginCheckSpec, ReloadStep};
 use super::raw::RawRequest;
-use crate::{PathPrefix, PolicyConfig, RoutePolicies};
+use crate::{PathPrefix, Policy, PolicyConfig, RoutePolicies};
 
 const POLICIES: &str = include_str!("../../conformance/policies.toml");
-const FILES: [(&str, &str); 7] = [
+const FILES: [(&str, &str); 9] = [
     ("origins.toml", include_str!("../../conformance/origins.toml")),
     ("lookalikes.toml", include_str!("../../conformance/lookalikes.toml")),
     ("simple.toml", include_str!("../../conformance/simple.toml")),
@@ -17,6 +18,8 @@ const FILES: [(&str, &str); 7] = [
     ("errors.toml", include_str!("../../conformance/errors.toml")),
     ("hostile.toml", include_str!("../../conformance/hostile.toml")),
     ("routes.toml", include_str!("../../conformance/routes.toml")),
+    ("dynamic.toml", include_str!("../../conformance/dynamic.toml")),
+    ("reload.toml", include_str!("../../conformance/reload.toml")),
 ];
 
 /// How binding a case is.
@@ -111,6 +114,12 @@ struct CaseDef {
     /// `[PATH, POLICY]` pairs: the server runs with `--route PATH=<POLICY's file>` for each.
     #[serde(default)]
     routes: Vec<(String, String)>,
+    /// A simulated async lookup of `origin_checks.toml`, added to the policy.
+    #[serde(default)]
+    origin_check: Option<String>,
+    /// Reloads before the request: policy names, `#unparsable` or `#mistake`.
+    #[serde(default)]
+    reload: Vec<String>,
     #[serde(default)]
     expect: Expected,
     #[serde(default)]
@@ -159,6 +168,10 @@ pub struct Case {
     effective: PolicyConfig,
     /// Path prefixes with their own policies (`--route`); empty for most cases.
     pub routes: Vec<CaseRoute>,
+    /// The simulated async origin lookup the policy has (`--origin-check`), by name.
+    pub origin_check: Option<(String, OriginCheckSpec)>,
+    /// Reloads of the `--config` file before the request (`SIGHUP` over sockets).
+    pub reload: Vec<ReloadStep>,
     /// What it checks, in words.
     pub about: String,
     /// The request, as bytes.
@@ -180,9 +193,24 @@ impl Case {
         &self.effective
     }
 
-    /// The server's `--config` policy.
+    /// The server's `--config` policy, as it starts.
     pub fn default_policy_config(&self) -> &PolicyConfig {
         &self.policy
+    }
+
+    /// `config` built with the case's simulated origin lookup, if it has one.
+    pub fn build(&self, config: &PolicyConfig) -> Result<Policy, String> {
+        let builder = config.clone().into_builder();
+        let builder = match &self.origin_check {
+            Some((_, spec)) => spec.apply(builder),
+            None => builder,
+        };
+        builder.build().map_err(|e| e.to_string())
+    }
+
+    /// The server's `--config` policy as it starts, built (with the origin lookup).
+    pub fn build_policy(&self) -> Result<Policy, String> {
+        self.build(&self.policy)
     }
 
     /// The server's policies: `--config` and every `--route`, built.
@@ -233,6 +261,7 @@ pub fn policies() -> BTreeMap<String, PolicyConfig> {
 /// Every case, in file order.
 pub fn cases() -> Vec<Case> {
     let policies = policies();
+    let checks = origin_checks();
     let mut out = Vec::new();
     for (file, text) in FILES {
         let parsed: CaseFile = toml::from_str(text).unwrap_or_else(|e| panic!("conformance/{file}: {e}"));
@@ -262,12 +291,35 @@ pub fn cases() -> Vec<Case> {
                     CaseRoute { path, policy_name, policy }
                 })
                 .collect();
+            let origin_check = def.origin_check.map(|name| {
+                let spec = checks.get(&name).cloned().unwrap_or_else(|| {
+                    panic!("conformance/{file}: case {} names unknown origin check {name}", def.name)
+                });
+                (name, spec)
+            });
+            let reload: Vec<ReloadStep> = def
+                .reload
+                .iter()
+                .map(|step| {
+                    ReloadStep::parse(step, &policies)
+                        .unwrap_or_else(|e| panic!("conformance/{file}: case {} reload: {e}", def.name))
+                })
+                .collect();
+            // The policy in force after the reloads: the last one taken.
+            let reloaded = reload
+                .iter()
+                .rev()
+                .find_map(|s| match s {
+                    ReloadStep::Policy { config, .. } => Some(config.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| policy.clone());
             // The most specific covering route decides, as in the servers.
             let effective = routes
                 .iter()
                 .filter_map(|r| PathPrefix::new(&r.path).ok().filter(|p| p.covers(&def.path)).map(|p| (p, r)))
                 .max_by_key(|(p, _)| p.as_str().len())
-                .map_or_else(|| policy.clone(), |(_, r)| r.policy.clone());
+                .map_or_else(|| reloaded.clone(), |(_, r)| r.policy.clone());
             out.push(Case {
                 name: def.name,
                 file,
@@ -276,6 +328,8 @@ pub fn cases() -> Vec<Case> {
                 policy,
                 effective,
                 routes,
+                origin_check,
+                reload,
                 about: def.about,
                 request: RawRequest { method: def.method, path: def.path, headers },
                 follow_up: def.follow_up,

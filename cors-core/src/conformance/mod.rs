@@ -16,6 +16,7 @@
 //! ```
 
 mod case;
+mod dynamic;
 mod judge;
 mod raw;
 mod report;
@@ -24,10 +25,11 @@ mod server;
 use std::future::Future;
 
 pub use case::{cases, policies, BrowserExpectation, Case, CaseRoute, Expected, Level, Outcome};
+pub use dynamic::{origin_checks, OriginCheckSpec, ReloadStep, RELOADED, RELOAD_REFUSED};
 pub use judge::judge;
 pub use raw::{RawRequest, RawResponse};
 pub use report::{CaseResult, Report};
-pub use server::{load_policy, ServerArgs};
+pub use server::{load_policy, LivePolicies, ServerArgs};
 
 use crate::Policy;
 
@@ -41,8 +43,8 @@ where
     Fut: Future<Output = RawResponse>,
 {
     let mut results = Vec::new();
-    for case in cases().into_iter().filter(|c| c.routes.is_empty()) {
-        let policy = match case.default_policy_config().clone().build() {
+    for case in cases().into_iter().filter(|c| c.routes.is_empty() && c.reload.is_empty()) {
+        let policy = match case.build_policy() {
             Ok(p) => p,
             Err(e) => {
                 results.push(CaseResult::new(&case, vec![format!("the case's policy does not build: {e}")], None));
@@ -117,6 +119,73 @@ where
                 failures.push(format!("the next request after this one was answered {} instead of 200", next.status));
             }
         }
+        results.push(CaseResult::new(&case, failures, Some(response)));
+    }
+    Report::new(results)
+}
+
+/// Runs the cases that reload the policy before their request (`reload` in the case, `SIGHUP` on
+/// the servers): for each, a [`ReloadablePolicy`](crate::ReloadablePolicy) starts with the case's
+/// policy and takes each step as a server would (a step with a mistake must be refused and leave
+/// the running policy); `call` builds the app with the handle, once, before the reloads, and
+/// answers the request through it.
+///
+/// ```no_run
+/// # async fn demo() {
+/// use cors_core::conformance::{run_reload_in_process, RawRequest, RawResponse};
+/// let report = run_reload_in_process(|live: cors_core::ReloadablePolicy| {
+///     // build the app with `live` here (it is cloned into each request below), then:
+///     move |request: RawRequest| {
+///         let app = live.clone();
+///         async move {
+///             # let _ = (app, request);
+///             RawResponse { status: 200, headers: vec![], body: b"ok".to_vec() }
+///         }
+///     }
+/// })
+/// .await;
+/// report.assert_passed();
+/// # }
+/// ```
+pub async fn run_reload_in_process<B, C, Fut>(mut build: B) -> Report
+where
+    B: FnMut(crate::ReloadablePolicy) -> C,
+    C: FnMut(RawRequest) -> Fut,
+    Fut: Future<Output = RawResponse>,
+{
+    let mut results = Vec::new();
+    for case in cases().into_iter().filter(|c| !c.reload.is_empty()) {
+        let start = match case.build_policy() {
+            Ok(p) => p,
+            Err(e) => {
+                results.push(CaseResult::new(&case, vec![format!("the case's policy does not build: {e}")], None));
+                continue;
+            }
+        };
+        let live = crate::ReloadablePolicy::new(start);
+        let mut call = build(live.clone());
+        let mut failures = Vec::new();
+        for step in &case.reload {
+            let taken = match step {
+                ReloadStep::Policy { config, .. } => case.build(config).map(|p| {
+                    live.replace(p);
+                }),
+                // What a server does with the file: parse, then build; either may fail.
+                ReloadStep::Unparsable | ReloadStep::Mistake => {
+                    toml::from_str::<crate::PolicyConfig>(&step.file_text())
+                        .map_err(|e| e.to_string())
+                        .and_then(|c| case.build(&c).map(|p| drop(live.replace(p))))
+                }
+            };
+            if taken.is_ok() != step.takes_effect() {
+                failures.push(format!("reload step {step:?}: taken {}, expected the opposite", taken.is_ok()));
+            }
+        }
+        let mut response = call(case.request.clone()).await;
+        if case.request.method == "HEAD" {
+            response.body.clear();
+        }
+        failures.extend(judge(&case, &response));
         results.push(CaseResult::new(&case, failures, Some(response)));
     }
     Report::new(results)

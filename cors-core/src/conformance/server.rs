@@ -6,18 +6,59 @@
 //! covers `/public/data`, not `/publicity`) are under FILE's policy, preflights too; the rest
 //! under `--config`. The server serves its usual routes under each PATH as well: `PATH/data`
 //! (GET, HEAD, PUT, POST, DELETE, the same answers) and `PATH/error` (500 `boom`).
+//!
+//! `--origin-check FILE`: the `--config` policy also asks a simulated async origin lookup (an
+//! [`OriginCheckSpec`] as TOML; see `conformance/origin_checks.toml`).
+//!
+//! On `SIGHUP` the server re-reads every policy file (`--config`, each `--route`). When all parse
+//! and build, they replace the running policies at once and the server prints `reloaded` on
+//! stdout; otherwise it prints the errors on stderr and `reload refused` on stdout, and the
+//! running policies stay. It keeps serving either way.
 
-use crate::{PathPrefix, Policy, PolicyConfig, RoutePolicies};
+use std::sync::Arc;
+
+use super::dynamic::{OriginCheckSpec, RELOADED, RELOAD_REFUSED};
+use crate::{PathPrefix, Policy, PolicyConfig, ReloadablePolicy, RoutePolicies};
 
 /// The parsed arguments of a conformance server.
 #[derive(Debug)]
 pub struct ServerArgs {
-    /// The policy read from `--config`.
+    /// The policy read from `--config`, as the server starts.
     pub policy: Policy,
     /// `--port`.
     pub port: u16,
     /// Each `--route PATH=FILE`, in the order given: the prefix and FILE's policy.
     pub routes: Vec<(PathPrefix, Policy)>,
+    /// The files and the live policies, for [`reload_on_sighup`](Self::reload_on_sighup).
+    pub live: LivePolicies,
+}
+
+/// The running policies of a conformance server, replaced on `SIGHUP`: give [`policy`](Self::policy)
+/// (and each route's) to the adapter in place of a [`Policy`].
+#[derive(Clone, Debug)]
+pub struct LivePolicies {
+    config: String,
+    origin_check: Option<OriginCheckSpec>,
+    /// The `--config` policy.
+    pub policy: ReloadablePolicy,
+    /// Each `--route`: the prefix, its file, its policy.
+    pub routes: Vec<(PathPrefix, String, ReloadablePolicy)>,
+}
+
+impl LivePolicies {
+    /// Re-reads every file; replaces every policy only if all of them parse and build.
+    pub fn reload(&self) -> Result<(), String> {
+        let policy = load_policy_with(&self.config, self.origin_check.as_ref())?;
+        let mut routes = Vec::with_capacity(self.routes.len());
+        for (prefix, file, _) in &self.routes {
+            routes.push(load_policy(file).map_err(|e| format!("--route {prefix}={e}"))?);
+        }
+        self.policy.replace(policy);
+        for ((_, _, live), policy) in self.routes.iter().zip(routes) {
+            live.replace(policy);
+        }
+        Ok(())
+    }
 }
 
 impl ServerArgs {
@@ -42,14 +83,22 @@ impl ServerArgs {
     /// # Ok::<(), String>(())
     /// ```
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
-        const USAGE: &str = "usage: --config FILE --port N [--route PATH=FILE]...";
+        const USAGE: &str = "usage: --config FILE --port N [--route PATH=FILE]... [--origin-check FILE]";
         let mut config = None;
+        let mut origin_check = None;
         let mut port = None;
         let mut route_args: Vec<(PathPrefix, String)> = Vec::new();
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--config" => config = Some(args.next().ok_or("--config needs a FILE")?),
+                "--origin-check" => {
+                    let file = args.next().ok_or("--origin-check needs a FILE")?;
+                    let text = std::fs::read_to_string(&file).map_err(|e| format!("--origin-check {file}: {e}"))?;
+                    let spec: OriginCheckSpec =
+                        toml::from_str(&text).map_err(|e| format!("--origin-check {file}: {e}"))?;
+                    origin_check = Some(spec);
+                }
                 "--route" => {
                     let value = args.next().ok_or("--route needs PATH=FILE, as in /public=public.toml")?;
                     let (path, file) = value
@@ -71,22 +120,47 @@ impl ServerArgs {
         }
         let config = config.ok_or("missing --config FILE")?;
         let port = port.ok_or("missing --port N")?;
-        let policy = load_policy(&config)?;
+        let policy = load_policy_with(&config, origin_check.as_ref())?;
         let mut routes = Vec::with_capacity(route_args.len());
+        let mut live_routes = Vec::with_capacity(route_args.len());
         for (prefix, file) in route_args {
             let route_policy = load_policy(&file).map_err(|e| format!("--route {prefix}={e}"))?;
+            live_routes.push((prefix.clone(), file, ReloadablePolicy::new(route_policy.clone())));
             routes.push((prefix, route_policy));
         }
-        Ok(ServerArgs { policy, port, routes })
+        let live =
+            LivePolicies { config, origin_check, policy: ReloadablePolicy::new(policy.clone()), routes: live_routes };
+        Ok(ServerArgs { policy, port, routes, live })
+    }
+
+    /// Starts a thread that re-reads the policy files on every `SIGHUP` (see the module docs).
+    /// An error only if the signal handler cannot be installed.
+    pub fn reload_on_sighup(&self) -> std::io::Result<()> {
+        let live = Arc::new(self.live.clone());
+        let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGHUP])?;
+        std::thread::spawn(move || {
+            for _ in signals.forever() {
+                match live.reload() {
+                    Ok(()) => println!("{RELOADED}"),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        println!("{RELOAD_REFUSED}");
+                    }
+                }
+            }
+        });
+        Ok(())
     }
 
     /// The policies as a table: `--config` for every path, each `--route`'s below its PATH.
     ///
     /// ```
-    /// let policy = cors_core::Policy::builder().allow_any_origin().build()?;
-    /// let args = cors_core::conformance::ServerArgs { policy, port: 8080, routes: Vec::new() };
+    /// let file = std::env::temp_dir().join(format!("route-policies-{}.toml", std::process::id()));
+    /// std::fs::write(&file, "allow_origins = [\"*\"]\n").unwrap();
+    /// let config = file.to_str().unwrap().to_owned();
+    /// let args = cors_core::conformance::ServerArgs::parse(["--config".into(), config, "--port".into(), "8080".into()])?;
     /// assert_eq!(args.route_policies().routes().count(), 0);
-    /// # Ok::<(), cors_core::ConfigError>(())
+    /// # Ok::<(), String>(())
     /// ```
     pub fn route_policies(&self) -> RoutePolicies {
         self.routes.iter().fold(RoutePolicies::new(self.policy.clone()), |table, (prefix, policy)| {
@@ -102,9 +176,18 @@ impl ServerArgs {
 
 /// Reads a [`PolicyConfig`] TOML file and builds it; the error names the file and every mistake.
 pub fn load_policy(path: &str) -> Result<Policy, String> {
+    load_policy_with(path, None)
+}
+
+fn load_policy_with(path: &str, origin_check: Option<&OriginCheckSpec>) -> Result<Policy, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let config: PolicyConfig = toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
-    config.build().map_err(|e| format!("{path}: {e}"))
+    let builder = config.into_builder();
+    let builder = match origin_check {
+        Some(spec) => spec.apply(builder),
+        None => builder,
+    };
+    builder.build().map_err(|e| format!("{path}: {e}"))
 }
 
 #[cfg(test)]

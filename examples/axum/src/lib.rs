@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use cors_axum::CorsLayer;
-use cors_core::{Policy, RoutePolicies};
+use cors_core::conformance::LivePolicies;
+use cors_core::{PathPrefix, PolicySource, RoutePolicies};
 
 /// An application error, answered through axum's own `IntoResponse` path.
 #[derive(Debug)]
@@ -29,7 +30,7 @@ async fn error() -> Result<&'static str, Boom> {
 /// The conformance routes behind `policy`: `GET`/`HEAD /data` → `ok` with `x-total-count: 42`,
 /// `PUT` → `put`, `POST` → `posted`, `DELETE` → `deleted`, `GET /error` → 500 `boom`; anything
 /// else → axum's own 404 or 405.
-pub fn app(policy: Policy) -> Router {
+pub fn app(policy: impl Into<PolicySource>) -> Router {
     routes().layer(CorsLayer::new(policy))
 }
 
@@ -52,9 +53,22 @@ fn routes() -> Router {
 /// # let _ = app;
 /// ```
 pub fn routed_app(policies: &RoutePolicies) -> Result<Router, String> {
-    let mut default = policies.default_policy().clone();
+    let routes = policies.routes().map(|(prefix, policy)| (prefix.clone(), PolicySource::from(policy.clone())));
+    nested(policies.default_policy().clone().into(), routes)
+}
+
+/// [`routed_app`] with the conformance server's live policies, replaced on `SIGHUP`.
+pub fn live_app(policies: &LivePolicies) -> Result<Router, String> {
+    let routes = policies.routes.iter().map(|(prefix, _, live)| (prefix.clone(), PolicySource::from(live)));
+    nested(PolicySource::from(&policies.policy), routes)
+}
+
+fn nested(
+    mut default: PolicySource,
+    table: impl Iterator<Item = (PathPrefix, PolicySource)>,
+) -> Result<Router, String> {
     let mut router = routes();
-    for (prefix, policy) in policies.routes() {
+    for (prefix, policy) in table {
         if prefix.as_str() == "/" {
             default = policy.clone();
             continue;

@@ -35,3 +35,15 @@ async fn every_route_case_passes_in_process() {
     assert!(!report.results.is_empty());
     report.assert_passed();
 }
+
+/// The reload cases: the app is built once with a `ReloadablePolicy`, which the runner reloads.
+#[tokio::test]
+async fn every_reload_case_passes_in_process() {
+    let report = cors_core::conformance::run_reload_in_process(|live| {
+        let app = example_axum::app(live);
+        move |raw| send(app.clone(), raw)
+    })
+    .await;
+    assert!(!report.results.is_empty());
+    report.assert_passed();
+}

@@ -111,7 +111,17 @@ pub fn run(options: &Options) -> Result<bool, String> {
     let mut skipped: Vec<(String, String)> = Vec::new();
     let mut applicable: Vec<&Case> = Vec::new();
     for case in &selected {
-        if !case.routes.is_empty() {
+        if !case.reload.is_empty() {
+            skipped.push((
+                case.name.clone(),
+                "needs a live reload of the server (SIGHUP to a conformance server)".to_owned(),
+            ));
+        } else if let Some((name, _)) = &case.origin_check {
+            skipped.push((
+                case.name.clone(),
+                format!("needs the suite's simulated origin lookup `{name}` (--origin-check)"),
+            ));
+        } else if !case.routes.is_empty() {
             // Per-route cases need a server with several policies (`--route PATH=FILE`).
             skipped.push((case.name.clone(), "needs per-route policies (a conformance server's --route)".to_owned()));
         } else if !matching.contains(&case.policy_name.as_str()) {

@@ -1,4 +1,5 @@
-//! The axum conformance server: `--config FILE --port N [--route PATH=FILE]...`.
+//! The axum conformance server: `--config FILE --port N [--route PATH=FILE]... [--origin-check FILE]`;
+//! `SIGHUP` re-reads the policy files.
 
 use cors_core::conformance::ServerArgs;
 use tracing_subscriber::EnvFilter;
@@ -6,7 +7,8 @@ use tracing_subscriber::EnvFilter;
 fn main() -> std::io::Result<()> {
     tracing_subscriber::fmt().with_env_filter(EnvFilter::from_default_env()).with_writer(std::io::stderr).init();
     let args = ServerArgs::from_env_or_exit();
-    let app = match example_axum::routed_app(&args.route_policies()) {
+    args.reload_on_sighup()?;
+    let app = match example_axum::live_app(&args.live) {
         Ok(app) => app,
         Err(e) => {
             eprintln!("{e}");
