@@ -256,13 +256,25 @@ impl PolicyBuilder {
         self
     }
 
-    /// The methods a preflight may ask for (case-sensitive). Default: GET, HEAD, POST.
+    /// The methods a preflight may ask for (case-sensitive). Default: GET, HEAD, POST. Takes
+    /// `&str`, `String` or `http::Method` alike.
+    ///
+    /// ```
+    /// use http::Method;
+    /// let policy = cors_core::Policy::builder()
+    ///     .allow_origin("https://app.example.com")
+    ///     .allow_methods([Method::GET, Method::PUT])
+    ///     .allow_methods(["PATCH"])
+    ///     .build()?;
+    /// # let _ = policy;
+    /// # Ok::<(), cors_core::ConfigError>(())
+    /// ```
     pub fn allow_methods<I, S>(mut self, methods: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: AsRef<str>,
     {
-        self.methods.get_or_insert_with(Vec::new).extend(methods.into_iter().map(Into::into));
+        self.methods.get_or_insert_with(Vec::new).extend(methods.into_iter().map(|m| m.as_ref().to_owned()));
         self
     }
 
@@ -271,13 +283,25 @@ impl PolicyBuilder {
         self.allow_methods(["*"])
     }
 
-    /// The request headers a page may send (case-insensitive).
+    /// The request headers a page may send (case-insensitive). Takes `&str`, `String` or
+    /// `http::HeaderName` alike.
+    ///
+    /// ```
+    /// use http::header::{AUTHORIZATION, CONTENT_TYPE};
+    /// let policy = cors_core::Policy::builder()
+    ///     .allow_origin("https://app.example.com")
+    ///     .allow_headers([CONTENT_TYPE, AUTHORIZATION])
+    ///     .allow_headers(["x-request-id"])
+    ///     .build()?;
+    /// # let _ = policy;
+    /// # Ok::<(), cors_core::ConfigError>(())
+    /// ```
     pub fn allow_headers<I, S>(mut self, headers: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: AsRef<str>,
     {
-        self.headers.extend(headers.into_iter().map(Into::into));
+        self.headers.extend(headers.into_iter().map(|h| h.as_ref().to_owned()));
         self
     }
 
@@ -288,12 +312,14 @@ impl PolicyBuilder {
     }
 
     /// Response headers the page's JavaScript may read, beyond the safelisted ones.
+    ///
+    /// Takes `&str`, `String` or `http::HeaderName` alike.
     pub fn expose_headers<I, S>(mut self, headers: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: AsRef<str>,
     {
-        self.expose.extend(headers.into_iter().map(Into::into));
+        self.expose.extend(headers.into_iter().map(|h| h.as_ref().to_owned()));
         self
     }
 

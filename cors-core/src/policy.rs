@@ -71,6 +71,31 @@ impl Policy {
         PolicyBuilder::default()
     }
 
+    /// A starting point for developing against front ends on this machine: any port of
+    /// `http://localhost`, `http://127.0.0.1` and `http://[::1]`, with credentials; the default
+    /// methods (GET, HEAD, POST) and no extra headers until you add them. A named choice, never a
+    /// default: a loopback origin is only ever the developer's own machine, but do not ship it to
+    /// production, where any local program could then call the API with the user's cookies.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::local_development()
+    ///     .allow_methods(["GET", "POST", "PUT", "DELETE"])
+    ///     .allow_headers(["content-type", "authorization"])
+    ///     .build()?;
+    /// for origin in ["http://localhost:5173", "http://127.0.0.1:3000", "http://[::1]:8080"] {
+    ///     let request = http::Request::get("/").header("origin", origin).body(()).unwrap();
+    ///     assert!(policy.decide(&request).refusal().is_none(), "{origin}");
+    /// }
+    /// let request = http::Request::get("/").header("origin", "https://example.com").body(()).unwrap();
+    /// assert!(policy.decide(&request).refusal().is_some());
+    /// # Ok::<(), cors_core::ConfigError>(())
+    /// ```
+    pub fn local_development() -> PolicyBuilder {
+        PolicyBuilder::default()
+            .allow_origins(["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"])
+            .allow_credentials(true)
+    }
+
     /// Every header value this policy writes whatever the request: `true`, `*`, `origin`, the
     /// preflight's `Vary`, the lists of methods, headers and exposed headers, the max-age. An
     /// adapter for a framework with its own header value type converts these once, when it is
