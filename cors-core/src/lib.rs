@@ -1,30 +1,6 @@
-//! # cors-core
+#![doc = include_str!("../README.md")]
 //!
-//! The CORS policy engine behind `cors-axum`, `cors-actix`, `cors-rocket` and `cors-warp`: the
-//! configuration and its validation, the decision for each request, and a model of the browser's
-//! side of the protocol. No framework and no async runtime; adapters only translate.
-//!
-//! The rules follow the WHATWG Fetch standard (sections "CORS protocol", "CORS check",
-//! "CORS-preflight fetch", "CORS-safelisted method", "CORS-safelisted request-header"); each is
-//! cited next to the code that implements it.
-//!
-//! ```
-//! use cors_core::{Action, Policy};
-//!
-//! let policy = Policy::builder()
-//!     .allow_origin("https://app.example.com")
-//!     .allow_credentials(true)
-//!     .build()
-//!     .expect("a valid policy");
-//!
-//! let request = http::Request::get("/data").header("origin", "https://app.example.com").body(()).unwrap();
-//! let Action::Forward(forward) = policy.decide(&request).into_action() else { unreachable!() };
-//! let mut response = http::Response::new("ok");
-//! forward.apply(response.headers_mut());
-//! assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
-//! assert_eq!(response.headers()["access-control-allow-credentials"], "true");
-//! assert_eq!(response.headers()["vary"], "origin");
-//! ```
+//! # The API
 //!
 //! A policy per part of an application (a public part, a private part): the innermost policy
 //! wins, preflights included; see [`nesting`] for the rule and [`RoutePolicies`] for the prefix
@@ -34,6 +10,7 @@
 //! catalogue in [`mistakes`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod allow_methods;
 mod allow_origin;

@@ -14,6 +14,7 @@
 //!   adapter's release server; each must be answered or closed quickly and the next one served.
 //! - `fuzz --seconds N [--target NAME] [--sanitizer none|address]`: the cargo-fuzz targets of
 //!   `cors-core/fuzz`, N seconds each; executions and findings per target.
+//! - `msrv`: each published crate's `rust-version` against what its locked dependencies need.
 //! - `bench [--quick] [--report]`: criterion benchmarks of the decision and of every adapter
 //!   against the established CORS crate of its framework, in one run, then one table.
 #![forbid(unsafe_code)]
@@ -25,6 +26,7 @@ mod conformance;
 mod doctor;
 mod fuzz;
 mod hostile;
+mod msrv;
 mod raw_http;
 mod server;
 mod soak;
@@ -62,6 +64,8 @@ tasks:
   fuzz --seconds N [--target NAME] [--sanitizer none|address]
       run the cargo-fuzz targets in cors-core/fuzz (origin, request_headers, config, decide) for N
       seconds each on stable (RUSTC_BOOTSTRAP=1); needs `cargo install cargo-fuzz --locked`
+  msrv
+      check that each published crate's rust-version is no lower than its locked dependencies need
   bench [--quick] [--report]
       criterion benchmarks: cors-core's decision, and each adapter vs the established crate of its
       framework (bare / ours / peer, time and allocations per request), then one table";
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
         Some("soak") => soak::run(&rest),
         Some("hostile") => hostile::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
+        Some("msrv") => msrv::run(&rest),
         Some("bench") => bench::run(&rest),
         Some("help" | "--help" | "-h") | None => {
             use std::io::Write;
