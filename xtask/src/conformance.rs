@@ -30,28 +30,62 @@ pub struct Options {
     pub config: Option<PathBuf>,
     /// `--ca FILE` and `--insecure`, for an https BASE.
     pub tls: crate::transport::TlsOptions,
+    /// `--quiet`: only the failures and the totals.
+    pub quiet: bool,
+}
+
+/// `cargo xtask conformance`: the shared cases against every adapter's conformance server over
+/// real sockets; `--browser` in headless Chromium; `--url BASE --config POLICY.toml` against any
+/// server.
+#[derive(clap::Parser, Debug)]
+#[command(name = "cargo xtask conformance")]
+struct Args {
+    /// Only this adapter (axum, actix, rocket, warp).
+    #[arg(long, value_name = "NAME")]
+    adapter: Option<String>,
+    /// Only the cases whose name contains PATTERN.
+    #[arg(long, value_name = "PATTERN")]
+    case: Option<String>,
+    /// Also write the outcomes as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Fail on `should` cases too, not only on `must` ones.
+    #[arg(long)]
+    strict: bool,
+    /// Run xtask/browser/fetches.toml in headless Chromium (stock and standard modes) instead.
+    #[arg(long)]
+    browser: bool,
+    /// A server you run (any framework, any language), instead of the adapters.
+    #[arg(long, value_name = "BASE")]
+    url: Option<String>,
+    /// With --url: the policy that server claims to implement (a table of policies.toml).
+    #[arg(long, value_name = "POLICY.toml")]
+    config: Option<PathBuf>,
+    /// With an https BASE: a PEM file of extra trusted roots.
+    #[arg(long, value_name = "FILE")]
+    ca: Option<PathBuf>,
+    /// With an https BASE: accept any certificate.
+    #[arg(long)]
+    insecure: bool,
+    /// Print only the failures and the totals.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Options, String> {
-        let mut o = Options::default();
-        let mut it = args.iter();
-        while let Some(arg) = it.next() {
-            let mut value = || it.next().cloned().ok_or(format!("{arg} needs a value"));
-            match arg.as_str() {
-                "--adapter" => o.adapter = Some(value()?),
-                "--case" => o.case = Some(value()?),
-                "--json" => o.json = Some(PathBuf::from(value()?)),
-                "--strict" => o.strict = true,
-                "--browser" => o.browser = true,
-                "--url" => o.url = Some(value()?),
-                "--config" => o.config = Some(PathBuf::from(value()?)),
-                "--ca" => o.tls.ca = Some(PathBuf::from(value()?)),
-                "--insecure" => o.tls.insecure = true,
-                other => return Err(format!("unknown option {other:?}")),
-            }
-        }
-        Ok(o)
+        let a: Args = crate::cli::parse("conformance", args)?;
+        Ok(Options {
+            adapter: a.adapter,
+            case: a.case,
+            json: a.json,
+            strict: a.strict,
+            browser: a.browser,
+            url: a.url,
+            config: a.config,
+            tls: crate::transport::TlsOptions { ca: a.ca, insecure: a.insecure },
+            quiet: a.quiet,
+        })
     }
 }
 
@@ -113,11 +147,29 @@ pub fn run(options: &Options) -> Result<bool, String> {
     let configs = write_policies()?;
     let mut outcomes: Vec<Outcome> = Vec::new();
     for adapter in &adapters {
-        outcomes.extend(run_adapter(adapter, &selected, &configs)?);
+        let started = Instant::now();
+        if !options.quiet {
+            println!("conformance: {}: {} cases ...", adapter.name, selected.len());
+        }
+        let these = run_adapter(adapter, &selected, &configs)?;
+        let failed = these.iter().filter(|o| !o.failures.is_empty()).count();
+        if !options.quiet {
+            term::progress_done();
+            println!(
+                "conformance: {}: {} passed, {failed} failed in {:.1} s",
+                adapter.name,
+                these.len() - failed,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        outcomes.extend(these);
     }
     term::progress_done();
     let columns: Vec<&str> = adapters.iter().map(|a| a.name).collect();
-    print_matrix(&selected, &columns, &outcomes);
+    if !options.quiet {
+        println!();
+        print_matrix(&selected, &columns, &outcomes);
+    }
     print_failures(&outcomes);
     let failed = outcomes.iter().filter(|o| !o.failures.is_empty()).count();
     let passed = outcomes.len() - failed;

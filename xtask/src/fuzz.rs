@@ -29,47 +29,38 @@ struct Options {
     sanitizer: String,
 }
 
+/// `cargo xtask fuzz`: the cargo-fuzz targets of cors-core/fuzz, N seconds each, with a summary.
+#[derive(clap::Parser, Debug)]
+#[command(name = "cargo xtask fuzz")]
+struct Args {
+    /// How long to run each target.
+    #[arg(long, value_name = "N", value_parser = crate::cli::positive)]
+    seconds: u64,
+    /// Only this target (repeatable): origin, request_headers, config, decide.
+    #[arg(long, value_name = "NAME")]
+    target: Vec<String>,
+    /// `none` (the core is safe Rust; uninstrumented runs are several times faster) or `address`.
+    #[arg(long, default_value = "none", value_parser = ["none", "address"])]
+    sanitizer: String,
+}
+
 impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
-        let mut seconds = None;
-        let mut targets = Vec::new();
-        let mut sanitizer = "none".to_owned();
-        let mut it = args.iter();
-        while let Some(arg) = it.next() {
-            let mut value = || it.next().cloned().ok_or(format!("{arg} needs a value"));
-            match arg.as_str() {
-                "--seconds" => {
-                    let v = value()?;
-                    let n = v.parse::<u64>().map_err(|_| format!("--seconds {v:?} is not a number of seconds"))?;
-                    if n == 0 {
-                        return Err("--seconds must be at least 1".to_owned());
-                    }
-                    seconds = Some(n);
-                }
-                "--target" => {
-                    let v = value()?;
-                    let t = TARGETS
-                        .iter()
-                        .find(|t| **t == v)
-                        .ok_or(format!("unknown fuzz target {v:?}; the targets are {}", TARGETS.join(", ")))?;
-                    if !targets.contains(t) {
-                        targets.push(*t);
-                    }
-                }
-                "--sanitizer" => {
-                    sanitizer = value()?;
-                    if !matches!(sanitizer.as_str(), "none" | "address") {
-                        return Err(format!("--sanitizer {sanitizer:?}: use none or address"));
-                    }
-                }
-                other => return Err(format!("unknown option {other:?}")),
+        let a: Args = crate::cli::parse("fuzz", args)?;
+        let mut targets: Vec<&'static str> = Vec::new();
+        for v in &a.target {
+            let t = TARGETS
+                .iter()
+                .find(|t| **t == v.as_str())
+                .ok_or(format!("unknown fuzz target {v:?}; the targets are {}", TARGETS.join(", ")))?;
+            if !targets.contains(t) {
+                targets.push(*t);
             }
         }
-        let seconds = seconds.ok_or("--seconds N is required: how long to run each target")?;
         if targets.is_empty() {
             targets = TARGETS.to_vec();
         }
-        Ok(Options { seconds, targets, sanitizer })
+        Ok(Options { seconds: a.seconds, targets, sanitizer: a.sanitizer })
     }
 }
 

@@ -14,7 +14,6 @@ use crate::soak::wire::{self, Shot};
 use crate::soak::{print_table, write_credentialed_policy};
 use crate::term;
 
-const USAGE: &str = "usage: cargo xtask hostile [--adapter NAME] [--runs N]";
 const ALLOWED: &[u8] = b"https://app.example.com";
 /// How long a hostile request may go without an answer or a close.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -189,21 +188,22 @@ fn run_adapter(adapter: &Adapter, config: &std::path::Path, runs: usize) -> Resu
     Ok(rows)
 }
 
+/// `cargo xtask hostile`: oversized, repeated and non-UTF-8 headers at every adapter's release
+/// server; each answered or closed quickly, and the next request served.
+#[derive(clap::Parser, Debug)]
+#[command(name = "cargo xtask hostile")]
+struct Args {
+    /// Only this adapter (axum, actix, rocket, warp).
+    #[arg(long, value_name = "NAME")]
+    adapter: Option<String>,
+    /// Runs of each input; the slowest counts.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = crate::cli::positive)]
+    runs: u64,
+}
+
 fn parse(args: &[String]) -> Result<(Option<String>, usize), String> {
-    let (mut adapter, mut runs) = (None, 5);
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let value = it.next().ok_or(format!("{arg} needs a value\n{USAGE}"));
-        match arg.as_str() {
-            "--adapter" => adapter = Some(value?.clone()),
-            "--runs" => {
-                let v = value?;
-                runs = v.parse().ok().filter(|&n| n > 0).ok_or(format!("--runs {v}: not a positive number"))?;
-            }
-            other => return Err(format!("unknown option {other:?}\n{USAGE}")),
-        }
-    }
-    Ok((adapter, runs))
+    let a: Args = crate::cli::parse("hostile", args)?;
+    Ok((a.adapter, usize::try_from(a.runs).map_err(|e| e.to_string())?))
 }
 
 pub fn run(args: &[String]) -> Result<bool, String> {

@@ -22,6 +22,7 @@
 mod adapters;
 mod bench;
 mod browser;
+mod cli;
 mod conformance;
 mod doctor;
 mod fuzz;

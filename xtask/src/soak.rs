@@ -19,7 +19,6 @@ use crate::server::Server;
 use crate::term;
 use wire::{Conn, NoAnswer};
 
-const USAGE: &str = "usage: cargo xtask soak [--adapter NAME] [--seconds N | --requests N] [--connections C]";
 /// Read and write timeout on keep-alive connections.
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a garbage request may go unanswered before it counts as hung.
@@ -42,34 +41,35 @@ struct Options {
     connections: usize,
 }
 
+/// `cargo xtask soak`: sustained concurrent traffic, well-formed and garbage, at every adapter's
+/// release server; no 5xx, no dropped connection, bounded memory.
+#[derive(clap::Parser, Debug)]
+#[command(name = "cargo xtask soak")]
+struct Args {
+    /// Only this adapter (axum, actix, rocket, warp).
+    #[arg(long, value_name = "NAME")]
+    adapter: Option<String>,
+    /// Stop after N requests (default 20000, after a warm-up).
+    #[arg(long, value_name = "N", value_parser = crate::cli::positive, conflicts_with = "seconds")]
+    requests: Option<u64>,
+    /// Stop after N seconds instead.
+    #[arg(long, value_name = "N", value_parser = crate::cli::positive)]
+    seconds: Option<u64>,
+    /// Concurrent connections.
+    #[arg(long, value_name = "C", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..))]
+    connections: u64,
+}
+
 impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
-        let mut o = Options { adapter: None, limit: Limit::Requests(20_000), connections: 32 };
-        let mut limit_given = false;
-        let mut it = args.iter();
-        while let Some(arg) = it.next() {
-            let mut number = |what: &str| -> Result<u64, String> {
-                let v = it.next().ok_or(format!("{arg} needs a value\n{USAGE}"))?;
-                v.parse::<u64>().ok().filter(|&n| n > 0).ok_or(format!("{arg} {v}: not a positive {what}"))
-            };
-            match arg.as_str() {
-                "--adapter" => o.adapter = Some(it.next().cloned().ok_or(format!("--adapter needs a value\n{USAGE}"))?),
-                "--requests" | "--seconds" if limit_given => {
-                    return Err(format!("give one of --requests and --seconds\n{USAGE}"))
-                }
-                "--requests" => {
-                    o.limit = Limit::Requests(number("number")?);
-                    limit_given = true;
-                }
-                "--seconds" => {
-                    o.limit = Limit::Seconds(number("number of seconds")?);
-                    limit_given = true;
-                }
-                "--connections" => o.connections = usize::try_from(number("number")?).map_err(|e| e.to_string())?,
-                other => return Err(format!("unknown option {other:?}\n{USAGE}")),
-            }
-        }
-        Ok(o)
+        let a: Args = crate::cli::parse("soak", args)?;
+        let limit = match (a.requests, a.seconds) {
+            (_, Some(s)) => Limit::Seconds(s),
+            (Some(n), None) => Limit::Requests(n),
+            (None, None) => Limit::Requests(20_000),
+        };
+        let connections = usize::try_from(a.connections).map_err(|e| e.to_string())?;
+        Ok(Options { adapter: a.adapter, limit, connections })
     }
 
     /// The warm-up before the first memory sample: a fifth of the run, on top of it.

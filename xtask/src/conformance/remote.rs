@@ -144,7 +144,7 @@ pub fn run(options: &Options) -> Result<bool, String> {
         outcomes.push(Outcome { case: case.name.clone(), level: case.level, adapter: COLUMN, failures, detail });
     }
     crate::term::progress_done();
-    if !applicable.is_empty() {
+    if !applicable.is_empty() && !options.quiet {
         let shown: Vec<Case> = applicable.iter().map(|c| (*c).clone()).collect();
         print_matrix(&shown, &[COLUMN], &outcomes);
     }
