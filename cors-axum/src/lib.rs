@@ -31,6 +31,8 @@
 #![forbid(unsafe_code)]
 
 mod future;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::task::{Context, Poll};
 
