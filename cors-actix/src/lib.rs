@@ -32,6 +32,9 @@
 //! - Refusals are logged by the core through `tracing` at debug level (target `cors`).
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use std::fmt;
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
