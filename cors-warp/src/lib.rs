@@ -38,6 +38,9 @@
 //! per request). `with_cors` sits where `.with(...)` would, at the end of the chain.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use std::convert::Infallible;
 use std::future::ready;
 
