@@ -76,6 +76,9 @@
 //! - **Compression** (`middleware::Compress`) either side: it rewrites the body, not the headers.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use std::fmt;
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;

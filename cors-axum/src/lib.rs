@@ -86,6 +86,8 @@
 #![forbid(unsafe_code)]
 
 mod future;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::task::{Context, Poll};
 

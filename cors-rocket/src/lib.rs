@@ -103,6 +103,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use std::borrow::Cow;
 use std::io::Cursor;
 

@@ -71,6 +71,9 @@
 //! per request). `with_cors_outermost` sits where `.with(...)` would, at the end of the chain.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use std::convert::Infallible;
 use std::future::ready;
 

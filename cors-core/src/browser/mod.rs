@@ -2,7 +2,9 @@
 //! preflight, the CORS check, the CORS-preflight check, and what JavaScript may read.
 //!
 //! It is the judge of the conformance suite, and a testing aid: check your own server's answers
-//! the way a browser would, without a browser.
+//! the way a browser would, without a browser. A whole `fetch()` call is a [`Fetch`]; each
+//! adapter's `testing` feature plays one through an app in process and returns its
+//! [`FetchOutcome`].
 //!
 //! ```
 //! use cors_core::browser::{Blocked, BrowserRequest};
@@ -26,7 +28,9 @@
 //! ```
 
 mod blocked;
+mod fetch;
 mod max_age;
+mod outcome;
 mod private_network;
 mod rules;
 mod safelist;
@@ -39,7 +43,9 @@ use crate::allow_methods::is_forbidden_method;
 use crate::header_names::{is_forbidden_request_header, is_token};
 
 pub use blocked::Blocked;
+pub use fetch::{Fetch, FetchError, Playing, DEFAULT_SERVER};
 pub use max_age::{parse_max_age, CHROMIUM_MAX_AGE, DEFAULT_MAX_AGE, FIREFOX_MAX_AGE};
+pub use outcome::{FetchOutcome, Preflight, Step};
 pub use private_network::AddressSpace;
 pub use rules::Rules;
 pub use safelist::{is_safelisted_request_header, is_safelisted_response_header, unsafe_request_header_names};
