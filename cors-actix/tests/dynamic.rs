@@ -245,6 +245,19 @@ async fn reload_under_concurrent_traffic_never_mixes_two_policies() {
         }
         assert!(!names(even).is_empty() && !names(odd).is_empty());
     }
+    // Each generation's own answer, known independently of the adapter.
+    let value = |g: usize, kind: usize, name: &str| {
+        expected[g][kind].iter().find(|(n, _)| n == name).map(|(_, v): &(String, String)| v.clone())
+    };
+    for kind in 0..2 {
+        assert_eq!(value(0, kind, "access-control-allow-origin").as_deref(), Some("*"));
+        assert_eq!(value(1, kind, "access-control-allow-origin").as_deref(), Some(ORIGIN));
+        assert_eq!(value(1, kind, "access-control-allow-credentials").as_deref(), Some("true"));
+    }
+    assert_eq!(value(0, 0, "access-control-expose-headers").as_deref(), Some("x-even"));
+    assert_eq!(value(1, 0, "access-control-expose-headers").as_deref(), Some("x-odd"));
+    assert_eq!(value(0, 1, "access-control-allow-methods").as_deref(), Some("PUT"));
+    assert_eq!(value(1, 1, "access-control-allow-methods").as_deref(), Some("PUT, DELETE"));
     let expected = Rc::new(expected);
 
     let live = ReloadablePolicy::new(generation(0).build().expect("valid"));
