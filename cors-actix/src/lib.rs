@@ -335,7 +335,7 @@ impl CorsRequest for View<'_> {
         }
     }
 
-    // The path as routed, without the query.
+    // The path as sent (percent-encoded), without the query.
     fn path(&self) -> Option<&str> {
         Some(self.0.path())
     }
