@@ -1,4 +1,6 @@
-//! # cors-actix
+#![doc = include_str!("../README.md")]
+//!
+//! # The adapter
 //!
 //! CORS for actix-web 4: a middleware over a [`cors_core::Policy`]. Every decision is the policy
 //! core's; this crate only translates actix's requests and responses.
@@ -61,6 +63,43 @@
 //! service: a handler for every method behind the middleware runs for them (its answer is
 //! discarded).
 //!
+//! ## Reloadable policies and async origin checks
+//!
+//! [`Cors::new`] takes a [`cors_core::Policy`] or a [`cors_core::ReloadablePolicy`]: reload the
+//! latter while the server runs (on `SIGHUP`, say) and the next requests get the new policy, while
+//! each request in flight finishes on the one it started with (one atomic load per request; a
+//! configuration with mistakes is refused and the running policy stays). A policy with an async
+//! origin check ([`cors_core::PolicyBuilder::allow_origin_async`], a lookup in a database) is
+//! awaited by the middleware beside the inner service, raced against tokio's timer and the
+//! policy's [`origin_check_timeout`](cors_core::PolicyBuilder::origin_check_timeout): a check that
+//! fails or does not answer in time refuses the origin. The cost (a copy of the request's CORS
+//! headers, the boxed future) is paid only for origins the check decides; listed origins and
+//! patterns take the static path, as before. Request-aware checks see the path (without the
+//! query) and the `Host`.
+//!
+//! ```
+//! use std::time::Duration;
+//! use actix_web::{test, web, App, HttpResponse};
+//! use cors_actix::Cors;
+//! use cors_core::Policy;
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! let policy = Policy::builder()
+//!     .allow_origin("https://app.example.com")
+//!     // Each tenant registers its front end: a lookup in the tenants' table, for instance.
+//!     .allow_origin_async(|request| async move {
+//!         Ok::<_, std::io::Error>(request.origin() == "https://acme.example")
+//!     })
+//!     .origin_check_timeout(Duration::from_millis(200))
+//!     .build()
+//!     .unwrap();
+//! let app = test::init_service(App::new().wrap(Cors::new(policy)).route("/", web::get().to(HttpResponse::Ok))).await;
+//! let request = test::TestRequest::get().uri("/").insert_header(("origin", "https://acme.example")).to_request();
+//! let response = test::call_service(&app, request).await;
+//! assert_eq!(response.headers().get("access-control-allow-origin").unwrap(), "https://acme.example");
+//! # });
+//! ```
+//!
 //! ## Where to put the middleware
 //!
 //! In actix the middleware registered last with `.wrap` is the outermost. Register `Cors` after
@@ -75,6 +114,7 @@
 //!   answer then gets the CORS headers. A handler that returns an error keeps them too.
 //! - **Compression** (`middleware::Compress`) either side: it rewrites the body, not the headers.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -89,9 +129,16 @@ use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Tr
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, ORIGIN};
 use actix_web::http::StatusCode;
 use actix_web::{Error, HttpRequest, HttpResponse, ResponseError};
-use cors_core::{Answered, CorsRequest, Deferred, Finish, Forward, Policy, ResponseHeaders};
+use cors_core::{Answered, CorsRequest, Deferred, Finish, Forward, ResponseHeaders};
 
 pub use cors_core;
+/// A policy read from TOML or JSON (feature `serde`).
+#[cfg(feature = "serde")]
+pub use cors_core::PolicyConfig;
+/// The policy types, re-exported so that this crate is the only dependency.
+pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, ReloadablePolicy};
+
+mod check;
 
 /// The CORS middleware factory: pass it to `App::wrap`, `Scope::wrap` or `Resource::wrap`.
 ///
@@ -107,24 +154,54 @@ pub use cors_core;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Cors {
-    policy: Policy,
+    policy: PolicySource,
     values: Values,
 }
 
-/// The policy's fixed header values in actix's `http` 0.2 type, converted once, shared.
+/// The policy's fixed header values in actix's `http` 0.2 type, converted once, shared. For a
+/// [`cors_core::ReloadablePolicy`] they are the first policy's: a value a later policy writes
+/// that is not among them is converted (copied) when it is written.
 type Values = Arc<[HeaderValue]>;
 
 impl Cors {
-    /// A middleware applying `policy`.
+    /// A middleware applying `policy`: a [`cors_core::Policy`], or a [`cors_core::ReloadablePolicy`] whose
+    /// policy can be replaced while the server runs. Each request is decided and answered by the
+    /// policy current when it came in, even if a reload happens before its response is written.
     ///
     /// ```
     /// let policy = cors_core::Policy::builder().allow_any_origin().build().unwrap();
     /// let cors = cors_actix::Cors::new(policy);
     /// # let _ = cors;
     /// ```
-    pub fn new(policy: Policy) -> Self {
-        let values =
-            policy.fixed_header_values().iter().filter_map(|v| HeaderValue::from_bytes(v.as_bytes()).ok()).collect();
+    ///
+    /// With a reloadable policy: keep a clone of the handle, and reload it (on `SIGHUP`, from an
+    /// admin endpoint, ...); a configuration with mistakes is refused and the running policy stays.
+    ///
+    /// ```
+    /// use actix_web::{test, web, App, HttpResponse};
+    /// use cors_core::{Policy, ReloadablePolicy};
+    ///
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let live = ReloadablePolicy::new(Policy::builder().allow_origin("https://a.example").build().unwrap());
+    /// let app = test::init_service(
+    ///     App::new().wrap(cors_actix::Cors::new(live.clone())).route("/", web::get().to(HttpResponse::Ok)),
+    /// )
+    /// .await;
+    /// live.reload(Policy::builder().allow_origin("https://b.example")).expect("no mistakes");
+    /// assert!(live.reload(Policy::builder().allow_origin("https://b.example/")).is_err());
+    /// let request = test::TestRequest::get().uri("/").insert_header(("origin", "https://b.example")).to_request();
+    /// let response = test::call_service(&app, request).await;
+    /// assert_eq!(response.headers().get("access-control-allow-origin").unwrap(), "https://b.example");
+    /// # });
+    /// ```
+    pub fn new(policy: impl Into<PolicySource>) -> Self {
+        let policy = policy.into();
+        let values = policy
+            .current()
+            .fixed_header_values()
+            .iter()
+            .filter_map(|v| HeaderValue::from_bytes(v.as_bytes()).ok())
+            .collect();
         Cors { policy, values }
     }
 }
@@ -170,7 +247,7 @@ where
 #[derive(Debug)]
 pub struct CorsMiddleware<S> {
     service: S,
-    policy: Policy,
+    policy: PolicySource,
     values: Values,
 }
 
@@ -191,14 +268,33 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         // Decided now, applied to what comes back: a policy further in (a scope's, a resource's)
-        // may answer (the core's nesting rule), so even preflights go in.
-        let deferred = self.policy.decide_deferred(&View(req.request()));
+        // may answer (the core's nesting rule), so even preflights go in. One snapshot of the
+        // policy decides the whole request, however long it takes.
+        let policy = self.policy.current();
+        let view = View(req.request());
+        let decision = match policy.pending_check(&view) {
+            // An origin only the async check can allow: it runs beside the inner service, raced
+            // against tokio's timer (actix-web runs on tokio).
+            Some(check) => {
+                let timer = tokio::time::sleep(check.timeout());
+                Decision::Checking(check.run(timer))
+            }
+            None => Decision::Ready(policy.decide_deferred(&view)),
+        };
+        drop(policy);
         // The request moves into the inner service, which needs it unshared (routing mutates it),
         // so an error is answered by actix through `error_response`, made to carry the headers.
         let future = self.service.call(req);
         let values = self.values.clone();
         Box::pin(async move {
-            match future.await {
+            let (result, deferred) = match decision {
+                Decision::Ready(deferred) => (future.await, deferred),
+                Decision::Checking(run) => {
+                    let (result, checked) = check::both(future, run).await;
+                    (result, checked.decide_deferred())
+                }
+            };
+            match result {
                 Ok(mut response) => {
                     let answered = response.response().extensions().get::<Answered>().is_some();
                     let origin = response.request().headers().get(ORIGIN).cloned();
@@ -226,6 +322,14 @@ where
     }
 }
 
+/// What the policy knows of a request when it comes in.
+enum Decision {
+    /// Decided by the static rules.
+    Ready(Deferred),
+    /// Waiting for the async origin check.
+    Checking(cors_core::CheckRun),
+}
+
 /// The request as the core reads it: borrowed, nothing copied.
 struct View<'r>(&'r HttpRequest);
 
@@ -241,6 +345,16 @@ impl CorsRequest for View<'_> {
             }
         }
     }
+
+    // The path as sent (percent-encoded), without the query.
+    fn path(&self) -> Option<&str> {
+        Some(self.0.path())
+    }
+
+    // HTTP/2's `:authority`, for a request without `Host`.
+    fn authority(&self) -> Option<&[u8]> {
+        self.0.uri().authority().map(|a| a.as_str().as_bytes())
+    }
 }
 
 /// A core header name in actix's `http` 0.2 type: the standard names by constant (no parsing on
@@ -248,8 +362,9 @@ impl CorsRequest for View<'_> {
 fn actix_name(name: &http::HeaderName) -> Option<HeaderName> {
     use actix_web::http::header as a;
     use http::header as h;
-    const STANDARD: [(http::HeaderName, HeaderName); 10] = [
+    const STANDARD: [(http::HeaderName, HeaderName); 11] = [
         (h::ORIGIN, a::ORIGIN),
+        (h::HOST, a::HOST),
         (h::VARY, a::VARY),
         (h::ACCESS_CONTROL_REQUEST_METHOD, a::ACCESS_CONTROL_REQUEST_METHOD),
         (h::ACCESS_CONTROL_REQUEST_HEADERS, a::ACCESS_CONTROL_REQUEST_HEADERS),

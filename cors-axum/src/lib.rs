@@ -1,4 +1,6 @@
-//! # cors-axum
+#![doc = include_str!("../README.md")]
+//!
+//! # The adapter
 //!
 //! CORS for axum 0.8 and any tower / hyper 1 service (tonic included): a tower [`Layer`] over a
 //! [`cors_core::Policy`]. Every decision is the policy core's; this crate only translates.
@@ -84,6 +86,7 @@
 //!   CORS headers. Outside, the panic never reaches CORS; the 500 has no CORS headers.
 //! - **Compression** either side: it rewrites the body, not the headers (`Vary` is merged).
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod future;
 #[cfg(feature = "testing")]
@@ -91,12 +94,16 @@ pub mod testing;
 
 use std::task::{Context, Poll};
 
-use cors_core::PolicySource;
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
 pub use cors_core;
+/// A policy read from TOML or JSON (feature `serde`).
+#[cfg(feature = "serde")]
+pub use cors_core::PolicyConfig;
+/// The policy types, re-exported so that this crate is the only dependency.
+pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, ReloadablePolicy};
 use future::Decision;
 pub use future::ResponseFuture;
 

@@ -10,7 +10,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::Policy;
+use crate::PolicySource;
 
 /// A path prefix, checked and normalized: starts with `/`, no query or fragment, no empty, `.`
 /// or `..` segment, printable ASCII only, no trailing `/` (except the root, `/`, which covers
@@ -183,16 +183,16 @@ impl fmt::Debug for PathPrefix {
 /// let private = Policy::builder().allow_origin("https://app.example.com").allow_credentials(true).build()?;
 /// let public = Policy::builder().allow_any_origin().build()?;
 /// let table = RoutePolicies::new(private).route("/public".parse()?, public);
-/// assert!(!table.select("/public/data").allows_credentials());
-/// assert!(table.select("/publicity").allows_credentials());
-/// assert!(table.select("/private/data").allows_credentials());
+/// assert!(!table.select("/public/data").current().allows_credentials());
+/// assert!(table.select("/publicity").current().allows_credentials());
+/// assert!(table.select("/private/data").current().allows_credentials());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct RoutePolicies {
-    default: Policy,
+    default: PolicySource,
     /// Longest prefix first, so the first that covers a path is the most specific.
-    routes: Vec<(PathPrefix, Policy)>,
+    routes: Vec<(PathPrefix, PolicySource)>,
 }
 
 impl RoutePolicies {
@@ -204,8 +204,8 @@ impl RoutePolicies {
     /// assert_eq!(table.routes().count(), 0);
     /// # Ok::<(), cors_core::ConfigError>(())
     /// ```
-    pub fn new(default: Policy) -> Self {
-        RoutePolicies { default, routes: Vec::new() }
+    pub fn new(default: impl Into<PolicySource>) -> Self {
+        RoutePolicies { default: default.into(), routes: Vec::new() }
     }
 
     /// Puts the paths under `prefix` under `policy`; a prefix given again replaces its policy.
@@ -216,10 +216,10 @@ impl RoutePolicies {
     /// assert_eq!(table.routes().count(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn route(mut self, prefix: PathPrefix, policy: Policy) -> Self {
+    pub fn route(mut self, prefix: PathPrefix, policy: impl Into<PolicySource>) -> Self {
         self.routes.retain(|(p, _)| *p != prefix);
         let at = self.routes.partition_point(|(p, _)| p.as_str().len() >= prefix.as_str().len());
-        self.routes.insert(at, (prefix, policy));
+        self.routes.insert(at, (prefix, policy.into()));
         self
     }
 
@@ -230,10 +230,10 @@ impl RoutePolicies {
     /// # let a = cors_core::Policy::builder().allow_any_origin().build()?;
     /// # let b = cors_core::Policy::builder().allow_origin("https://b.example").build()?;
     /// let table = cors_core::RoutePolicies::new(a).route("/b".parse()?, b);
-    /// assert!(table.select("/b/x").warnings().is_empty());
+    /// assert!(table.select("/b/x").current().warnings().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn select(&self, path: &str) -> &Policy {
+    pub fn select(&self, path: &str) -> &PolicySource {
         self.routes.iter().find(|(prefix, _)| prefix.covers(path)).map_or(&self.default, |(_, policy)| policy)
     }
 
@@ -241,10 +241,10 @@ impl RoutePolicies {
     ///
     /// ```
     /// # let a = cors_core::Policy::builder().allow_any_origin().build()?;
-    /// assert!(!cors_core::RoutePolicies::new(a).default_policy().allows_credentials());
+    /// assert!(!cors_core::RoutePolicies::new(a).default_policy().current().allows_credentials());
     /// # Ok::<(), cors_core::ConfigError>(())
     /// ```
-    pub fn default_policy(&self) -> &Policy {
+    pub fn default_policy(&self) -> &PolicySource {
         &self.default
     }
 
@@ -257,7 +257,7 @@ impl RoutePolicies {
     /// assert_eq!(prefixes, ["/x/y", "/x"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn routes(&self) -> impl Iterator<Item = (&PathPrefix, &Policy)> {
+    pub fn routes(&self) -> impl Iterator<Item = (&PathPrefix, &PolicySource)> {
         self.routes.iter().map(|(p, policy)| (p, policy))
     }
 }
@@ -297,13 +297,13 @@ mod tests {
 
     #[test]
     fn the_longest_covering_prefix_wins() {
-        let policy = |o: &str| Policy::builder().allow_origin(o).build().unwrap_or_else(|e| panic!("{e}"));
+        let policy = |o: &str| crate::Policy::builder().allow_origin(o).build().unwrap_or_else(|e| panic!("{e}"));
         let table = RoutePolicies::new(policy("https://default.example"))
             .route(prefix("/api"), policy("https://api.example"))
             .route(prefix("/api/public"), policy("https://public.example"));
         let origin_of = |path: &str| {
             let request = http::Request::get(path).header("origin", "https://public.example").body(()).unwrap();
-            match table.select(path).decide(&request).into_action() {
+            match table.select(path).current().decide(&request).into_action() {
                 crate::Action::Forward(f) => f.is_allowed(),
                 crate::Action::Preflight(_) => unreachable!(),
             }

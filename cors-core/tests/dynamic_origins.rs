@@ -212,7 +212,7 @@ fn dynamic_check_mistakes() {
 
 /// Two policies whose answers to the same preflight differ in every header they write.
 fn generation(n: u64) -> PolicyBuilder {
-    let (method, header) = if n % 2 == 0 { ("PUT", "x-even") } else { ("DELETE", "x-odd") };
+    let (method, header) = if n.is_multiple_of(2) { ("PUT", "x-even") } else { ("DELETE", "x-odd") };
     Policy::builder()
         .allow_origin(format!("https://gen{}.example", n % 2))
         .allow_origin("https://both.example")
@@ -259,7 +259,7 @@ fn reload_under_concurrent_traffic_never_mixes_two_policies() {
     for n in 1..=2_000u64 {
         live.reload(generation(n)).unwrap();
         // A configuration with a mistake never replaces the running policy.
-        if n % 10 == 0 {
+        if n.is_multiple_of(10) {
             assert!(live.reload(generation(n).allow_origin("https://bad.example/")).is_err());
             refused += 1;
         }

@@ -1,6 +1,9 @@
-//! # cors-rocket
+#![doc = include_str!("../README.md")]
 //!
-//! CORS for Rocket 0.5: a [fairing](rocket::fairing::Fairing) over a [`cors_core::Policy`]. Every
+//! # The adapter
+//!
+//! CORS for Rocket 0.5: a [fairing](rocket::fairing::Fairing) over a [`cors_core::Policy`] (or a
+//! [`cors_core::ReloadablePolicy`], replaced while the server runs). Every
 //! decision is the core's; this crate only translates Rocket's request and response.
 //!
 //! ```
@@ -87,6 +90,43 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! ## Reloadable policies and async origin checks
+//!
+//! [`Cors::new`] and [`Cors::route`] take a [`cors_core::Policy`] or a
+//! [`cors_core::ReloadablePolicy`]: reload the latter while the server runs (on `SIGHUP`, say) and
+//! the next requests get the new policy. The fairing reads the policy of the request's path once,
+//! when the request comes in (`on_request`), and keeps that snapshot in the request-local cache
+//! for the preflight route and the response, so a request in flight finishes on the policy it
+//! started with and no response mixes two (a configuration with mistakes is refused and the
+//! running policy stays). A policy with an async origin check
+//! ([`cors_core::PolicyBuilder::allow_origin_async`], a lookup in a database) is awaited there,
+//! before routing, raced against tokio's timer and the policy's
+//! [`origin_check_timeout`](cors_core::PolicyBuilder::origin_check_timeout): a check that fails or
+//! does not answer in time refuses the origin. The cost (a copy of the request's CORS headers, the
+//! boxed future) is paid only for origins the check decides; listed origins and patterns take the
+//! static path. Request-aware checks see the path (as sent, without the query) and the `Host`.
+//!
+//! ```
+//! use std::time::Duration;
+//! use cors_core::Policy;
+//! use cors_rocket::Cors;
+//! use rocket::http::Header;
+//! use rocket::local::blocking::Client;
+//!
+//! let policy = Policy::builder()
+//!     .allow_origin("https://app.example.com")
+//!     // Each tenant registers its front end: a lookup in the tenants' table, for instance.
+//!     .allow_origin_async(|request| async move {
+//!         Ok::<_, std::io::Error>(request.origin() == "https://acme.example")
+//!     })
+//!     .origin_check_timeout(Duration::from_millis(200))
+//!     .build()?;
+//! let client = Client::untracked(rocket::build().attach(Cors::new(policy)))?;
+//! let response = client.get("/").header(Header::new("Origin", "https://acme.example")).dispatch();
+//! assert_eq!(response.headers().get_one("access-control-allow-origin"), Some("https://acme.example"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## Where the fairing sits
 //!
 //! A fairing is not layered: it sees every response Rocket sends, whatever produced it.
@@ -101,15 +141,24 @@
 //!   the body (compression) and the CORS fairing commute, since the CORS fairing only touches
 //!   headers (and `Vary` is merged).
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use cors_core;
+/// A policy read from TOML or JSON (feature `serde`).
+#[cfg(feature = "serde")]
+pub use cors_core::PolicyConfig;
+/// The policy types, re-exported so that this crate is the only dependency.
+pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, ReloadablePolicy};
+
 use std::borrow::Cow;
 use std::io::Cursor;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use cors_core::{Action, CorsRequest, PathPrefix, Policy, Preflight, ResponseHeaders, RoutePolicies};
+use cors_core::{Action, Checked, CorsRequest, PathPrefix, Preflight, ResponseHeaders, RoutePolicies};
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::{Method, Status};
 use rocket::route::{self, Handler, Route};
@@ -142,7 +191,9 @@ pub struct Cors {
 }
 
 impl Cors {
-    /// The fairing for `policy`, on every path.
+    /// The fairing for `policy`, on every path: a [`Policy`], or a
+    /// [`cors_core::ReloadablePolicy`] whose policy can be replaced while the server runs (each
+    /// request is answered by the policy current when it came in).
     ///
     /// ```
     /// let policy = cors_core::Policy::builder().allow_origins(["*"]).build()?;
@@ -150,7 +201,24 @@ impl Cors {
     /// # let _ = cors;
     /// # Ok::<(), cors_core::ConfigError>(())
     /// ```
-    pub fn new(policy: Policy) -> Self {
+    ///
+    /// With a reloadable policy: keep a clone of the handle and reload it (on `SIGHUP`, from an
+    /// admin endpoint, ...); a configuration with mistakes is refused and the running policy stays.
+    ///
+    /// ```
+    /// use cors_core::{Policy, ReloadablePolicy};
+    /// use rocket::http::Header;
+    /// use rocket::local::blocking::Client;
+    ///
+    /// let live = ReloadablePolicy::new(Policy::builder().allow_origin("https://a.example").build()?);
+    /// let client = Client::untracked(rocket::build().attach(cors_rocket::Cors::new(live.clone())))?;
+    /// live.reload(Policy::builder().allow_origin("https://b.example"))?;
+    /// assert!(live.reload(Policy::builder().allow_origin("https://b.example/")).is_err());
+    /// let response = client.get("/").header(Header::new("Origin", "https://b.example")).dispatch();
+    /// assert_eq!(response.headers().get_one("access-control-allow-origin"), Some("https://b.example"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(policy: impl Into<PolicySource>) -> Self {
         Cors { policies: RoutePolicies::new(policy) }
     }
 
@@ -170,7 +238,8 @@ impl Cors {
     }
 
     /// Puts the paths under `prefix` (`/public` covers `/public/data`, not `/publicity`) under
-    /// `policy`; the longest covering prefix wins.
+    /// `policy`, a [`Policy`] or a [`cors_core::ReloadablePolicy`]; the longest covering prefix
+    /// wins.
     ///
     /// ```
     /// use cors_core::Policy;
@@ -180,14 +249,60 @@ impl Cors {
     /// # let _ = cors;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn route(self, prefix: PathPrefix, policy: Policy) -> Self {
+    pub fn route(self, prefix: PathPrefix, policy: impl Into<PolicySource>) -> Self {
         Cors { policies: self.policies.route(prefix, policy) }
     }
 }
 
-/// The policy for `request`'s path, by the core's prefix rule.
-fn policy_for<'p>(policies: &'p RoutePolicies, request: &Request<'_>) -> &'p Policy {
-    policies.select(request.uri().path().as_str())
+/// What the fairing keeps for one request, in its request-local cache: the policy that decides
+/// it, read once when the request came in, so the preflight route and the response see the same
+/// policy however the table's policies are reloaded meanwhile.
+struct RequestState {
+    decision: Snapshot,
+    /// Set when the fairing's preflight route answered: the response is left as it is.
+    answered: AtomicBool,
+}
+
+/// The policy a request is decided by.
+enum Snapshot {
+    /// The policy current when the request came in.
+    Policy(Policy),
+    /// An async origin check that has answered (or timed out), with that same policy.
+    Checked(Checked),
+}
+
+impl Snapshot {
+    fn decide<'a>(&'a self, request: &'a RocketRequest<'_, '_>) -> cors_core::Decision<'a> {
+        match self {
+            Snapshot::Policy(policy) => policy.decide(request),
+            Snapshot::Checked(checked) => checked.decide(),
+        }
+    }
+}
+
+/// The snapshot for `request`, from the policy of its path (by the core's prefix rule),
+/// awaiting the async origin check when the policy has one and its static rules refuse the
+/// origin.
+async fn snapshot(policies: &RoutePolicies, request: &Request<'_>) -> Snapshot {
+    let pending = {
+        let policy = policies.select(request.uri().path().as_str()).current();
+        match policy.pending_check(&RocketRequest(request)) {
+            Some(check) => check,
+            None => return Snapshot::Policy(Policy::clone(&policy)),
+        }
+    };
+    // Rocket runs on tokio: its timer bounds the check.
+    let timer = tokio::time::sleep(pending.timeout());
+    Snapshot::Checked(pending.run(timer).await)
+}
+
+/// The request's state: made in `on_request`; only if that did not run, from the static rules
+/// of the policy current now.
+fn state<'r>(policies: &RoutePolicies, request: &'r Request<'_>) -> &'r RequestState {
+    request.local_cache(|| {
+        let policy = policies.select(request.uri().path().as_str()).current();
+        RequestState { decision: Snapshot::Policy(Policy::clone(&policy)), answered: AtomicBool::new(false) }
+    })
 }
 
 /// The request as the core reads it.
@@ -203,6 +318,11 @@ impl CorsRequest for RocketRequest<'_, '_> {
         for value in self.0.headers().get(name.as_str()) {
             f(value.as_bytes());
         }
+    }
+
+    // The path as sent (percent-encoded), without the query.
+    fn path(&self) -> Option<&str> {
+        Some(self.0.uri().path().as_str())
     }
 }
 
@@ -247,9 +367,6 @@ fn answer(preflight: &Preflight<'_>, response: &mut Response<'_>) {
     preflight.apply(&mut RocketHeaders(response));
 }
 
-/// Marks a request whose preflight the fairing's route answered, so it is decided only once.
-struct Answered(bool);
-
 /// The `OPTIONS /<path..>` route's handler: answers preflights, forwards everything else.
 #[derive(Clone)]
 struct PreflightRoute(RoutePolicies);
@@ -257,12 +374,14 @@ struct PreflightRoute(RoutePolicies);
 #[rocket::async_trait]
 impl Handler for PreflightRoute {
     async fn handle<'r>(&self, request: &'r Request<'_>, data: Data<'r>) -> route::Outcome<'r> {
+        // Decided by the snapshot `on_request` made (the async check, if any, has answered).
+        let state = state(&self.0, request);
         let view = RocketRequest(request);
-        match policy_for(&self.0, request).decide(&view).into_action() {
+        match state.decision.decide(&view).into_action() {
             Action::Preflight(preflight) => {
                 let mut response = Response::new();
                 answer(&preflight, &mut response);
-                request.local_cache(|| Answered(true));
+                state.answered.store(true, Ordering::Relaxed);
                 route::Outcome::Success(response)
             }
             Action::Forward(_) => route::Outcome::forward(data, Status::NotFound),
@@ -273,7 +392,7 @@ impl Handler for PreflightRoute {
 #[rocket::async_trait]
 impl Fairing for Cors {
     fn info(&self) -> Info {
-        Info { name: "CORS", kind: Kind::Ignite | Kind::Response | Kind::Singleton }
+        Info { name: "CORS", kind: Kind::Ignite | Kind::Request | Kind::Response | Kind::Singleton }
     }
 
     async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
@@ -283,12 +402,20 @@ impl Fairing for Cors {
         Ok(rocket.mount("/", vec![route]))
     }
 
+    // One read of the policy per request, kept for the preflight route and the response; an
+    // async origin check is awaited here, before routing.
+    async fn on_request(&self, request: &mut Request<'_>, _: &mut Data<'_>) {
+        let decision = snapshot(&self.policies, request).await;
+        request.local_cache(|| RequestState { decision, answered: AtomicBool::new(false) });
+    }
+
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
-        if request.local_cache(|| Answered(false)).0 {
+        let state = state(&self.policies, request);
+        if state.answered.load(Ordering::Relaxed) {
             return;
         }
         let view = RocketRequest(request);
-        match policy_for(&self.policies, request).decide(&view).into_action() {
+        match state.decision.decide(&view).into_action() {
             // A preflight one of the application's own routes (or a catcher) answered.
             Action::Preflight(preflight) => answer(&preflight, response),
             Action::Forward(forward) => forward.apply(&mut RocketHeaders(response)),

@@ -1,6 +1,9 @@
-//! # cors-warp
+#![doc = include_str!("../README.md")]
 //!
-//! CORS for [warp](https://docs.rs/warp) 0.4, driven by a [`cors_core::Policy`]. Every decision
+//! # The adapter
+//!
+//! CORS for [warp](https://docs.rs/warp) 0.4, driven by a [`cors_core::Policy`] (or a
+//! [`cors_core::ReloadablePolicy`], replaced while the server runs). Every decision
 //! is made by `cors-core`; this crate only translates warp's requests and responses.
 //!
 //! ```
@@ -55,6 +58,50 @@
 //! - An `OPTIONS` now runs the wrapped filter: a handler for every method runs for a preflight
 //!   (its answer is discarded).
 //!
+//! ## Reloadable policies and async origin checks
+//!
+//! Both wrappers take a [`cors_core::Policy`] or a [`cors_core::ReloadablePolicy`]: reload the
+//! latter while the server runs (on `SIGHUP`, say) and the next requests get the new policy, while
+//! each request in flight finishes on the one it started with (one atomic load per request; a
+//! configuration with mistakes is refused and the running policy stays). A policy with an async
+//! origin check ([`cors_core::PolicyBuilder::allow_origin_async`], a lookup in a database) is
+//! awaited once the wrapped filter has answered (and only by the wrapper that answers: a branch
+//! that does not match drops its check's future unpolled), raced against tokio's timer and the policy's
+//! [`origin_check_timeout`](cors_core::PolicyBuilder::origin_check_timeout): a check that fails or
+//! does not answer in time refuses the origin. The cost (a copy of the request's CORS headers, the
+//! boxed future) is paid only for origins the check decides; listed origins and patterns take the
+//! static path, as before. Request-aware checks see the path (without the query) and the `Host`
+//! header. The runtime needs tokio's timer (`#[tokio::main]` and `warp::serve` have it).
+//!
+//! ```
+//! use std::time::Duration;
+//! use cors_core::{Policy, ReloadablePolicy};
+//! use cors_warp::CorsExt;
+//! use warp::Filter;
+//!
+//! let policy = Policy::builder()
+//!     .allow_origin("https://app.example.com")
+//!     // Each tenant registers its front end: a lookup in the tenants' table, for instance.
+//!     .allow_origin_async(|request| async move {
+//!         Ok::<_, std::io::Error>(request.origin() == "https://acme.example")
+//!     })
+//!     .origin_check_timeout(Duration::from_millis(200))
+//!     .build()
+//!     .expect("a valid policy");
+//! let live = ReloadablePolicy::new(policy);
+//! let app = warp::path("data").map(|| "ok").with_cors_outermost(live.clone());
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+//! let response = warp::test::request().path("/data").header("origin", "https://acme.example").reply(&app).await;
+//! assert_eq!(response.headers()["access-control-allow-origin"], "https://acme.example");
+//!
+//! // Later, on SIGHUP for instance: the next requests get the new policy.
+//! live.reload(Policy::builder().allow_origin("https://beta.example")).expect("no mistakes");
+//! let response = warp::test::request().path("/data").header("origin", "https://beta.example").reply(&app).await;
+//! assert_eq!(response.headers()["access-control-allow-origin"], "https://beta.example");
+//! # });
+//! ```
+//!
 //! ## Where to put the wrapper
 //!
 //! - **Authentication** inside CORS (a filter that rejects, `routes.and(auth)` or a `recover`
@@ -70,15 +117,24 @@
 //! closure whose output type can be named, so `.with` would force a boxed filter (an allocation
 //! per request). `with_cors_outermost` sits where `.with(...)` would, at the end of the chain.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use cors_core;
+/// A policy read from TOML or JSON (feature `serde`).
+#[cfg(feature = "serde")]
+pub use cors_core::PolicyConfig;
+/// The policy types, re-exported so that this crate is the only dependency.
+pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, ReloadablePolicy};
+
 use std::convert::Infallible;
 use std::future::ready;
 
-use cors_core::{Answered, Deferred, Finish, Policy};
-use http::StatusCode;
+use cors_core::{Answered, CorsRequest, Deferred, Finish, PendingCheck};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use warp::path::FullPath;
 use warp::reject::{self, Rejection};
 use warp::reply::{Reply, Response};
 use warp::Filter;
@@ -93,6 +149,10 @@ pub trait CorsExt: Filter + Sized {
     /// policy. A request the filter rejects as not found is rejected as not found, untouched, so
     /// on one branch of [`or`](warp::Filter::or) the next branch gets it. See the [crate]
     /// documentation; wrap the whole app in [`with_cors_outermost`](CorsExt::with_cors_outermost).
+    ///
+    /// `policy` is a [`cors_core::Policy`] or a [`cors_core::ReloadablePolicy`] (each request is
+    /// answered by the policy current when it came in). An async origin check is awaited only for
+    /// requests this branch matches.
     ///
     /// ```
     /// use cors_warp::CorsExt;
@@ -119,7 +179,10 @@ pub trait CorsExt: Filter + Sized {
     /// assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
     /// # });
     /// ```
-    fn with_cors(self, policy: Policy) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync;
+    fn with_cors(
+        self,
+        policy: impl Into<PolicySource>,
+    ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync;
 
     /// Applies `policy` to every request, including those this filter rejects as not found, and
     /// never rejects: the wrapper for the whole app, where `.with(...)` would go. Policies further
@@ -127,7 +190,9 @@ pub trait CorsExt: Filter + Sized {
     /// answers the rest, preflights to any path and every rejection included.
     ///
     /// `self` may fail with [`Rejection`] (the usual case) or [`Infallible`] (after a `recover`
-    /// that always answers).
+    /// that always answers). `policy` is a [`cors_core::Policy`] or a
+    /// [`cors_core::ReloadablePolicy`] (each request is answered by the policy current when it
+    /// came in; see the [crate] documentation).
     ///
     /// ```
     /// use cors_warp::CorsExt;
@@ -160,7 +225,7 @@ pub trait CorsExt: Filter + Sized {
     /// ```
     fn with_cors_outermost(
         self,
-        policy: Policy,
+        policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync;
 }
 
@@ -170,56 +235,118 @@ where
     F::Error: InnerError,
     R: Reply,
 {
-    fn with_cors(self, policy: Policy) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync {
-        steps(self, policy).and_then(|step: Step| {
-            ready(match step {
-                Step::Answered(response) => Ok(response),
+    fn with_cors(
+        self,
+        policy: impl Into<PolicySource>,
+    ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync {
+        steps(self, policy.into()).and_then(|step: Step| async move {
+            match step {
+                Step::Matched(decision, response) => Ok(finish(&decision.settle().await, response)),
+                // Another branch's, or the outermost wrapper's: the check (if any) is not run.
                 Step::NotFound(rejection, _) => Err(rejection),
-            })
+            }
         })
     }
 
     fn with_cors_outermost(
         self,
-        policy: Policy,
+        policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync {
-        steps(self, policy).map(|step: Step| match step {
-            Step::Answered(response) => response,
-            Step::NotFound(rejection, deferred) => finish(&deferred, rejection_response(&rejection)),
+        steps(self, policy.into()).and_then(|step: Step| async move {
+            Ok::<_, Infallible>(match step {
+                Step::Matched(decision, response) => finish(&decision.settle().await, response),
+                Step::NotFound(rejection, decision) => finish(&decision.settle().await, rejection_response(&rejection)),
+            })
         })
     }
 }
 
 /// What one wrapper made of a request.
 enum Step {
-    /// The wrapped filter matched: the finished response.
-    Answered(Response),
+    /// The wrapped filter matched: its response (or its rejection's), to finish.
+    Matched(Decision, Response),
     /// The wrapped filter rejected it as not found.
-    NotFound(Rejection, Deferred),
+    NotFound(Rejection, Decision),
 }
 
-/// The decision, made up front, then the wrapped filter's result finished by the core's rule.
-fn steps<F, R>(filter: F, policy: Policy) -> impl Filter<Extract = (Step,), Error = Infallible> + Clone + Send + Sync
+/// What the policy knows of a request when it comes in.
+enum Decision {
+    /// Decided by the static rules.
+    Ready(Deferred),
+    /// An origin only the async check can allow: the check, not yet started.
+    Pending(PendingCheck),
+}
+
+impl Decision {
+    /// The decision, once the async check (if any) has answered or timed out. The check's timer
+    /// starts here, once the wrapped filter has answered, so a slow handler does not eat into it.
+    async fn settle(self) -> Deferred {
+        match self {
+            Decision::Ready(deferred) => deferred,
+            Decision::Pending(check) => {
+                // warp runs on tokio: its timer bounds the check.
+                let timer = tokio::time::sleep(check.timeout());
+                check.run(timer).await.decide_deferred()
+            }
+        }
+    }
+}
+
+/// The request as the core reads it: its method, path (without the query) and headers.
+struct View {
+    method: Method,
+    path: FullPath,
+    headers: HeaderMap,
+}
+
+impl CorsRequest for View {
+    fn method(&self) -> &[u8] {
+        self.method.as_str().as_bytes()
+    }
+
+    fn for_each_header<'s>(&'s self, name: &http::HeaderName, f: &mut dyn FnMut(&'s [u8])) {
+        for value in self.headers.get_all(name) {
+            f(value.as_bytes());
+        }
+    }
+
+    fn origin_value(&self) -> Option<HeaderValue> {
+        self.headers.get(http::header::ORIGIN).cloned()
+    }
+
+    fn path(&self) -> Option<&str> {
+        Some(self.path.as_str())
+    }
+}
+
+/// The decision, made up front from one snapshot of the policy, then the wrapped filter's result.
+fn steps<F, R>(
+    filter: F,
+    policy: PolicySource,
+) -> impl Filter<Extract = (Step,), Error = Infallible> + Clone + Send + Sync
 where
     F: Filter<Extract = (R,)> + Clone + Send + Sync + 'static,
     F::Error: InnerError,
     R: Reply,
 {
-    let decide = warp::method().and(warp::header::headers_cloned()).map(move |method, headers| {
-        let mut request = http::Request::new(());
-        *request.method_mut() = method;
-        *request.headers_mut() = headers;
-        policy.decide_deferred(&request)
-    });
-    decide.and(F::Error::results(filter)).map(|deferred: Deferred, result: Result<Response, Rejection>| {
+    let decide =
+        warp::method().and(warp::path::full()).and(warp::header::headers_cloned()).map(move |method, path, headers| {
+            let view = View { method, path, headers };
+            let policy = policy.current();
+            match policy.pending_check(&view) {
+                Some(check) => Decision::Pending(check),
+                None => Decision::Ready(policy.decide_deferred(&view)),
+            }
+        });
+    decide.and(F::Error::results(filter)).map(|decision: Decision, result: Result<Response, Rejection>| {
         let response = match result {
             Ok(response) => response,
-            Err(rejection) if rejection.is_not_found() => return Step::NotFound(rejection, deferred),
+            Err(rejection) if rejection.is_not_found() => return Step::NotFound(rejection, decision),
             // The filter matched the path, not the method (a preflight's OPTIONS, usually), or
             // failed otherwise: this policy answers.
             Err(rejection) => rejection_response(&rejection),
         };
-        Step::Answered(finish(&deferred, response))
+        Step::Matched(decision, response)
     })
 }
 

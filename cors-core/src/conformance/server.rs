@@ -152,7 +152,9 @@ impl ServerArgs {
         Ok(())
     }
 
-    /// The policies as a table: `--config` for every path, each `--route`'s below its PATH.
+    /// The policies as a table: `--config` for every path, each `--route`'s below its PATH. The
+    /// table holds the live policies, so a `SIGHUP` ([`reload_on_sighup`](Self::reload_on_sighup))
+    /// reaches every adapter given it.
     ///
     /// ```
     /// let file = std::env::temp_dir().join(format!("route-policies-{}.toml", std::process::id()));
@@ -163,9 +165,10 @@ impl ServerArgs {
     /// # Ok::<(), String>(())
     /// ```
     pub fn route_policies(&self) -> RoutePolicies {
-        self.routes.iter().fold(RoutePolicies::new(self.policy.clone()), |table, (prefix, policy)| {
-            table.route(prefix.clone(), policy.clone())
-        })
+        self.live
+            .routes
+            .iter()
+            .fold(RoutePolicies::new(&self.live.policy), |table, (prefix, _, live)| table.route(prefix.clone(), live))
     }
 
     /// The line printed once the server accepts connections.
@@ -213,8 +216,8 @@ mod tests {
         assert_eq!(args.routes.len(), 1);
         assert_eq!(args.routes[0].0.as_str(), "/public");
         let table = args.route_policies();
-        assert!(table.select("/public/data").warnings().is_empty());
-        assert_eq!(format!("{:?}", table.select("/publicity")), format!("{:?}", args.policy));
+        assert!(table.select("/public/data").current().warnings().is_empty());
+        assert_eq!(format!("{:?}", *table.select("/publicity").current()), format!("{:?}", args.policy));
 
         for (bad, says) in [
             (vec!["--route", "/public"], "PATH=FILE"),

@@ -56,3 +56,28 @@ async fn every_route_case_passes_in_process() {
     assert!(!report.results.is_empty());
     report.assert_passed();
 }
+
+/// The reload cases: `Cors` holds a `ReloadablePolicy`, which the runner reloads.
+#[actix_web::test]
+async fn every_reload_case_passes_in_process() {
+    let report = cors_core::conformance::run_reload_in_process(|live| {
+        move |raw: RawRequest| {
+            let cors = Cors::new(live.clone());
+            async move {
+                let app = test::init_service(App::new().wrap(cors).configure(example_actix::configure)).await;
+                let response = test::call_service(&app, to_actix(&raw).to_request()).await;
+                let status = response.status().as_u16();
+                let headers = response
+                    .headers()
+                    .iter()
+                    .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
+                    .collect();
+                let body = test::read_body(response).await.to_vec();
+                RawResponse { status, headers, body }
+            }
+        }
+    })
+    .await;
+    assert!(!report.results.is_empty());
+    report.assert_passed();
+}

@@ -6,7 +6,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use cors_axum::CorsLayer;
-use cors_core::conformance::LivePolicies;
 use cors_core::{PathPrefix, PolicySource, RoutePolicies};
 
 /// An application error, answered through axum's own `IntoResponse` path.
@@ -53,14 +52,8 @@ fn routes() -> Router {
 /// # let _ = app;
 /// ```
 pub fn routed_app(policies: &RoutePolicies) -> Result<Router, String> {
-    let routes = policies.routes().map(|(prefix, policy)| (prefix.clone(), PolicySource::from(policy.clone())));
-    nested(policies.default_policy().clone().into(), routes)
-}
-
-/// [`routed_app`] with the conformance server's live policies, replaced on `SIGHUP`.
-pub fn live_app(policies: &LivePolicies) -> Result<Router, String> {
-    let routes = policies.routes.iter().map(|(prefix, _, live)| (prefix.clone(), PolicySource::from(live)));
-    nested(PolicySource::from(&policies.policy), routes)
+    let routes = policies.routes().map(|(prefix, policy)| (prefix.clone(), policy.clone()));
+    nested(policies.default_policy().clone(), routes)
 }
 
 fn nested(

@@ -3,7 +3,7 @@
 
 use std::net::Ipv4Addr;
 
-use cors_core::{Policy, RoutePolicies};
+use cors_core::{PolicySource, RoutePolicies};
 use cors_rocket::Cors;
 use rocket::config::LogLevel;
 use rocket::http::{Header, Status};
@@ -63,7 +63,7 @@ pub fn config(port: u16) -> Config {
 /// The conformance routes behind `policy`: `GET`/`HEAD /data` → `ok` with `x-total-count: 42`,
 /// `PUT` → `put`, `POST` → `posted`, `DELETE` → `deleted`, `GET /error` → 500 `boom` (through
 /// Rocket's catcher); anything else → Rocket's own 404.
-pub fn rocket(policy: Policy, port: u16) -> Rocket<Build> {
+pub fn rocket(policy: impl Into<PolicySource>, port: u16) -> Rocket<Build> {
     routed(RoutePolicies::new(policy), port)
 }
 

@@ -65,3 +65,14 @@ async fn every_route_case_passes_in_process() {
     assert!(!report.results.is_empty());
     report.assert_passed();
 }
+
+/// The reload cases: the fairing holds a `ReloadablePolicy`, which the runner reloads.
+#[rocket::async_test]
+async fn every_reload_case_passes_in_process() {
+    let report = cors_core::conformance::run_reload_in_process(|live| {
+        move |raw: RawRequest| send(example_rocket::rocket(live.clone(), 0), raw)
+    })
+    .await;
+    assert!(!report.results.is_empty());
+    report.assert_passed();
+}

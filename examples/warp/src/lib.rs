@@ -3,7 +3,7 @@
 
 use std::convert::Infallible;
 
-use cors_core::{PathPrefix, Policy, RoutePolicies};
+use cors_core::{PathPrefix, PolicySource, RoutePolicies};
 use cors_warp::CorsExt;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
@@ -63,7 +63,7 @@ pub fn routes() -> impl Filter<Extract = (impl Reply,), Error = Rejection> + Clo
 /// assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
 /// # });
 /// ```
-pub fn app(policy: Policy) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
+pub fn app(policy: impl Into<PolicySource>) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
     routes().with_cors_outermost(policy)
 }
 

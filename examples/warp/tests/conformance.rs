@@ -73,3 +73,27 @@ async fn every_route_case_passes_in_process() {
     assert!(!report.results.is_empty());
     report.assert_passed();
 }
+
+/// The reload cases: `with_cors_outermost` holds a `ReloadablePolicy`, which the runner reloads.
+#[tokio::test]
+async fn every_reload_case_passes_in_process() {
+    let report = cors_core::conformance::run_reload_in_process(|live| {
+        move |raw: cors_core::conformance::RawRequest| {
+            let app = example_warp::app(live.clone());
+            async move {
+                let request = raw.to_http().map(|body| Full::new(Bytes::from(body)));
+                let mut service = warp::service(app);
+                let response = match service.call(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                };
+                let (parts, body) = response.into_parts();
+                let bytes = body.collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+                on_the_wire(&raw.method, &parts, bytes)
+            }
+        }
+    })
+    .await;
+    assert!(!report.results.is_empty());
+    report.assert_passed();
+}

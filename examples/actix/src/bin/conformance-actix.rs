@@ -1,4 +1,5 @@
-//! The actix-web conformance server: `--config FILE --port N [--route PATH=FILE]...`.
+//! The actix-web conformance server: `--config FILE --port N [--route PATH=FILE]... [--origin-check FILE]`;
+//! `SIGHUP` re-reads the policy files.
 
 use std::io::Write;
 
@@ -10,6 +11,8 @@ fn main() -> std::io::Result<()> {
     tracing_subscriber::fmt().with_env_filter(EnvFilter::from_default_env()).with_writer(std::io::stderr).init();
     // A bad config prints every mistake to stderr and exits with status 2.
     let args = ServerArgs::from_env_or_exit();
+    // SIGHUP re-reads every policy file; the table below holds the live policies.
+    args.reload_on_sighup()?;
     let (cors, configure) = match example_actix::routed(&args.route_policies()) {
         Ok(app) => app,
         Err(e) => {

@@ -8,7 +8,7 @@ fn main() -> std::io::Result<()> {
     tracing_subscriber::fmt().with_env_filter(EnvFilter::from_default_env()).with_writer(std::io::stderr).init();
     let args = ServerArgs::from_env_or_exit();
     args.reload_on_sighup()?;
-    let app = match example_axum::live_app(&args.live) {
+    let app = match example_axum::routed_app(&args.route_policies()) {
         Ok(app) => app,
         Err(e) => {
             eprintln!("{e}");

@@ -1,4 +1,5 @@
-//! The Rocket conformance server: `--config FILE --port N [--route PATH=FILE]...`.
+//! The Rocket conformance server: `--config FILE --port N [--route PATH=FILE]... [--origin-check FILE]`;
+//! `SIGHUP` re-reads the policy files.
 
 use cors_core::conformance::ServerArgs;
 use rocket::fairing::AdHoc;
@@ -9,6 +10,11 @@ use tracing_subscriber::EnvFilter;
 async fn main() {
     tracing_subscriber::fmt().with_env_filter(EnvFilter::from_default_env()).with_writer(std::io::stderr).init();
     let args = ServerArgs::from_env_or_exit();
+    // SIGHUP re-reads every policy file; the table below holds the live policies.
+    if let Err(e) = args.reload_on_sighup() {
+        eprintln!("cannot listen for SIGHUP: {e}");
+        std::process::exit(2);
+    }
     let line = args.listening_line();
     let ready = AdHoc::on_liftoff("listening", move |_| {
         Box::pin(async move {
