@@ -4,7 +4,7 @@ use cors_core::Policy;
 use cors_rocket::Cors;
 use rocket::http::{Header, Method, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
-use rocket::{get, options, routes};
+use rocket::{catch, catchers, get, options, routes};
 
 const ORIGIN: &str = "https://app.example.com";
 
@@ -15,6 +15,26 @@ fn policy() -> Policy {
         .allow_credentials(true)
         .build()
         .expect("a valid policy")
+}
+
+#[get("/data")]
+fn data() -> &'static str {
+    "ok"
+}
+
+#[get("/error")]
+fn error() -> Result<&'static str, Status> {
+    Err(Status::InternalServerError)
+}
+
+#[catch(500)]
+fn boom() -> &'static str {
+    "boom"
+}
+
+/// `GET /data`, `GET /error` (500 `boom` through the catcher), under the policy.
+fn app() -> rocket::Rocket<rocket::Build> {
+    rocket::build().mount("/", routes![data, error]).register("/", catchers![boom]).attach(Cors::new(policy()))
 }
 
 async fn client(rocket: rocket::Rocket<rocket::Build>) -> Client {
@@ -44,7 +64,7 @@ fn sets_its_own_cors() -> OwnCors {
 
 #[rocket::async_test]
 async fn a_preflight_to_a_path_without_routes_is_answered_not_404() {
-    let client = client(example_rocket::rocket(policy(), 0)).await;
+    let client = client(app()).await;
     let response = client
         .req(Method::Options, "/no/such/route")
         .header(Header::new("Origin", ORIGIN))
@@ -59,7 +79,7 @@ async fn a_preflight_to_a_path_without_routes_is_answered_not_404() {
 
 #[rocket::async_test]
 async fn an_options_that_is_not_a_preflight_is_not_answered_by_the_fairing() {
-    let client = client(example_rocket::rocket(policy(), 0)).await;
+    let client = client(app()).await;
     let response = client.req(Method::Options, "/data").header(Header::new("Origin", ORIGIN)).dispatch().await;
     assert_eq!(response.status(), Status::NotFound);
     assert_eq!(values(&response, "access-control-allow-origin"), [ORIGIN]);
@@ -115,7 +135,7 @@ async fn with_passthrough_the_applications_options_route_answers_the_preflight()
 
 #[rocket::async_test]
 async fn catcher_404_and_500_keep_the_cors_headers() {
-    let client = client(example_rocket::rocket(policy(), 0)).await;
+    let client = client(app()).await;
     for (path, status) in [("/nowhere", Status::NotFound), ("/error", Status::InternalServerError)] {
         let response = client.get(path).header(Header::new("Origin", ORIGIN)).dispatch().await;
         assert_eq!(response.status(), status, "{path}");

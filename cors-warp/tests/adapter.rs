@@ -16,6 +16,29 @@ fn policy() -> Policy {
         .expect("a valid policy")
 }
 
+#[derive(Debug)]
+struct Boom;
+
+impl warp::reject::Reject for Boom {}
+
+async fn handle(rejection: warp::Rejection) -> Result<warp::reply::Response, warp::Rejection> {
+    if rejection.find::<Boom>().is_some() {
+        use warp::Reply;
+        Ok(warp::reply::with_status("boom", StatusCode::INTERNAL_SERVER_ERROR).into_response())
+    } else {
+        Err(rejection)
+    }
+}
+
+/// `GET`/`PUT /data`, `GET /error` (a custom rejection recovered as 500 `boom`), under the policy.
+fn app() -> impl Filter<Extract = (warp::reply::Response,), Error = std::convert::Infallible> + Clone {
+    let get = warp::path!("data").and(warp::get()).map(|| "ok");
+    let put = warp::path!("data").and(warp::put()).map(|| "put");
+    let error =
+        warp::path!("error").and(warp::get()).and_then(|| async { Err::<&'static str, _>(warp::reject::custom(Boom)) });
+    get.or(put).or(error).recover(handle).with_cors_outermost(policy())
+}
+
 fn values<'a>(response: &'a warp::http::Response<bytes::Bytes>, name: &str) -> Vec<&'a str> {
     response.headers().get_all(name).iter().map(|v| v.to_str().expect("ascii")).collect()
 }
@@ -51,20 +74,14 @@ async fn a_preflight_to_a_path_without_route_is_answered_without_the_filter() {
 
 #[tokio::test]
 async fn not_found_keeps_the_cors_headers() {
-    let response =
-        warp::test::request().path("/nowhere").header("origin", ORIGIN).reply(&example_warp::app(policy())).await;
+    let response = warp::test::request().path("/nowhere").header("origin", ORIGIN).reply(&app()).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_cors(&response);
 }
 
 #[tokio::test]
 async fn method_not_allowed_keeps_the_cors_headers() {
-    let response = warp::test::request()
-        .method("PATCH")
-        .path("/data")
-        .header("origin", ORIGIN)
-        .reply(&example_warp::app(policy()))
-        .await;
+    let response = warp::test::request().method("PATCH").path("/data").header("origin", ORIGIN).reply(&app()).await;
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.body(), "HTTP method not allowed");
     assert_eq!(values(&response, "content-type"), ["text/plain; charset=utf-8"]);
@@ -73,8 +90,7 @@ async fn method_not_allowed_keeps_the_cors_headers() {
 
 #[tokio::test]
 async fn a_recovered_custom_rejection_keeps_the_cors_headers() {
-    let response =
-        warp::test::request().path("/error").header("origin", ORIGIN).reply(&example_warp::app(policy())).await;
+    let response = warp::test::request().path("/error").header("origin", ORIGIN).reply(&app()).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(response.body(), "boom");
     assert_cors(&response);
