@@ -107,7 +107,7 @@ pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, Reloadable
 use future::Decision;
 pub use future::ResponseFuture;
 
-/// A tower [`Layer`] that applies a CORS [`Policy`](cors_core::Policy), or a [`cors_core::ReloadablePolicy`]
+/// A tower [`Layer`] that applies a CORS [`Policy`], or a [`cors_core::ReloadablePolicy`]
 /// replaced while the server runs (each request keeps the policy it started with).
 ///
 /// ```
@@ -125,7 +125,7 @@ pub struct CorsLayer {
 }
 
 impl CorsLayer {
-    /// A layer applying `policy`: a [`Policy`](cors_core::Policy) or a [`cors_core::ReloadablePolicy`].
+    /// A layer applying `policy`: a [`Policy`] or a [`cors_core::ReloadablePolicy`].
     ///
     /// ```
     /// use cors_core::{Policy, ReloadablePolicy};
@@ -166,7 +166,7 @@ pub struct Cors<S> {
 }
 
 impl<S> Cors<S> {
-    /// Wraps `inner` with `policy`: a [`Policy`](cors_core::Policy) or a [`cors_core::ReloadablePolicy`].
+    /// Wraps `inner` with `policy`: a [`Policy`] or a [`cors_core::ReloadablePolicy`].
     pub fn new(inner: S, policy: impl Into<PolicySource>) -> Self {
         Cors { inner, policy: policy.into() }
     }
