@@ -6,8 +6,8 @@ pub mod public_private;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse, ResponseError};
-use cors_actix::Cors;
 use cors_actix::cors_core::RoutePolicies;
+use cors_actix::Cors;
 
 /// An application error, answered through actix's own `ResponseError` path: 500 `boom`.
 #[derive(Debug)]

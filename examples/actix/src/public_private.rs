@@ -58,10 +58,12 @@ async fn save_note(body: String) -> String {
 
 /// The authentication middleware: `Authorization: Bearer DEMO_TOKEN`, or a 401 (an error, which
 /// the CORS middleware around it answers with its headers).
-async fn require_token(request: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+async fn require_token(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let expected = format!("Bearer {DEMO_TOKEN}");
-    let authorized =
-        request.headers().get(header::AUTHORIZATION).is_some_and(|v| v.as_bytes() == expected.as_bytes());
+    let authorized = request.headers().get(header::AUTHORIZATION).is_some_and(|v| v.as_bytes() == expected.as_bytes());
     if !authorized {
         let response = HttpResponse::Unauthorized()
             .insert_header((header::WWW_AUTHENTICATE, "Bearer"))

@@ -73,7 +73,8 @@ async fn a_private_request_without_the_token_gets_a_401_the_page_can_read() {
 #[actix_web::test]
 async fn the_private_part_refuses_a_foreign_origin() {
     let app = shipped_app!();
-    let get = Fetch::new("https://evil.example", "GET", "/private/me").credentials(true).header("Authorization", bearer());
+    let get =
+        Fetch::new("https://evil.example", "GET", "/private/me").credentials(true).header("Authorization", bearer());
     let outcome = fetch(&app, &get).await.unwrap();
     assert_eq!(outcome.blocked_at(), Some(Step::Preflight), "{outcome}");
 

@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use cors_axum::CorsLayer;
 use cors_axum::cors_core::{PathPrefix, PolicySource, RoutePolicies};
+use cors_axum::CorsLayer;
 
 /// An application error, answered through axum's own `IntoResponse` path.
 #[derive(Debug)]

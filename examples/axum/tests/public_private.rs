@@ -62,7 +62,8 @@ async fn a_private_request_without_the_token_gets_a_401_the_page_can_read() {
 
 #[tokio::test]
 async fn the_private_part_refuses_a_foreign_origin() {
-    let get = Fetch::new("https://evil.example", "GET", "/private/me").credentials(true).header("Authorization", bearer());
+    let get =
+        Fetch::new("https://evil.example", "GET", "/private/me").credentials(true).header("Authorization", bearer());
     let outcome = fetch(shipped_app(), &get).await.unwrap();
     assert_eq!(outcome.blocked_at(), Some(Step::Preflight), "{outcome}");
 

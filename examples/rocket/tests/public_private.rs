@@ -1,9 +1,9 @@
 //! rocket-public-private as pages would use it, played in process with `cors_rocket::testing`
 //! against the policies of the shipped `public-private.toml`.
 
-use rocket::local::asynchronous::Client;
 use cors_rocket::testing::{fetch, Fetch, Step};
 use example_rocket::public_private::{install, PartsConfig, DEMO_TOKEN};
+use rocket::local::asynchronous::Client;
 
 const APP: &str = "https://app.example.com";
 
@@ -70,7 +70,8 @@ async fn a_private_request_without_the_token_gets_a_401_the_page_can_read() {
 #[rocket::async_test]
 async fn the_private_part_refuses_a_foreign_origin() {
     let client = shipped_app().await;
-    let get = Fetch::new("https://evil.example", "GET", "/private/me").credentials(true).header("Authorization", bearer());
+    let get =
+        Fetch::new("https://evil.example", "GET", "/private/me").credentials(true).header("Authorization", bearer());
     let outcome = fetch(&client, &get).await.unwrap();
     assert_eq!(outcome.blocked_at(), Some(Step::Preflight), "{outcome}");
 
