@@ -41,7 +41,9 @@ pub fn select(only: Option<&str>) -> Result<Vec<Adapter>, String> {
     }
 }
 
-/// Builds the conformance servers of `adapters` in one cargo invocation.
+/// Builds the conformance servers of `adapters` in one cargo invocation. Each server is behind its
+/// example's `conformance` feature, so that an app copied out of `examples/` does not compile
+/// this workspace's test tooling.
 pub fn build(adapters: &[Adapter], release: bool) -> Result<(), String> {
     let mut cmd = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
     cmd.current_dir(workspace_root()).arg("build").arg("--quiet");
@@ -49,7 +51,7 @@ pub fn build(adapters: &[Adapter], release: bool) -> Result<(), String> {
         cmd.arg("--release");
     }
     for a in adapters {
-        cmd.args(["-p", a.package, "--bin", a.bin]);
+        cmd.args(["-p", a.package, "--bin", a.bin, "--features", &format!("{}/conformance", a.package)]);
     }
     let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {

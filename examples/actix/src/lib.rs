@@ -1,10 +1,13 @@
-//! The conformance app for actix-web: the routes every adapter's conformance server serves.
+//! The testable part of the example apps ([`public_private`]), and the conformance app for
+//! actix-web: the routes every adapter's conformance server serves.
 #![forbid(unsafe_code)]
+
+pub mod public_private;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse, ResponseError};
+use cors_actix::cors_core::RoutePolicies;
 use cors_actix::Cors;
-use cors_core::RoutePolicies;
 
 /// An application error, answered through actix's own `ResponseError` path: 500 `boom`.
 #[derive(Debug)]

@@ -1,12 +1,15 @@
-//! The conformance app for axum: the routes every adapter's conformance server serves.
+//! The testable part of the example apps ([`public_private`]), and the conformance app for axum:
+//! the routes every adapter's conformance server serves.
 #![forbid(unsafe_code)]
+
+pub mod public_private;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use cors_axum::cors_core::{PathPrefix, PolicySource, RoutePolicies};
 use cors_axum::CorsLayer;
-use cors_core::{PathPrefix, PolicySource, RoutePolicies};
 
 /// An application error, answered through axum's own `IntoResponse` path.
 #[derive(Debug)]

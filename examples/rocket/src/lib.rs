@@ -1,9 +1,12 @@
-//! The conformance app for Rocket: the routes every adapter's conformance server serves.
+//! The testable part of the example apps ([`public_private`]), and the conformance app for
+//! Rocket: the routes every adapter's conformance server serves.
 #![forbid(unsafe_code)]
+
+pub mod public_private;
 
 use std::net::Ipv4Addr;
 
-use cors_core::{PolicySource, RoutePolicies};
+use cors_rocket::cors_core::{PolicySource, RoutePolicies};
 use cors_rocket::Cors;
 use rocket::config::LogLevel;
 use rocket::http::{Header, Status};

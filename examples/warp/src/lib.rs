@@ -1,9 +1,12 @@
-//! The conformance app for warp: the routes every adapter's conformance server serves.
+//! The testable part of the example apps ([`public_private`]), and the conformance app for
+//! warp: the routes every adapter's conformance server serves.
 #![forbid(unsafe_code)]
+
+pub mod public_private;
 
 use std::convert::Infallible;
 
-use cors_core::{PathPrefix, PolicySource, RoutePolicies};
+use cors_warp::cors_core::{PathPrefix, PolicySource, RoutePolicies};
 use cors_warp::CorsExt;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;

@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use cors_axum::CorsLayer;
-use cors_core::{PolicyConfig, ReloadablePolicy};
+use cors_axum::{PolicyBuilder, PolicyConfig, ReloadablePolicy};
 use serde::Serialize;
 use tokio::signal::unix::{signal, SignalKind};
 use tower_http::trace::TraceLayer;
@@ -42,7 +42,7 @@ async fn one(Path(id): Path<u32>) -> Result<Json<Todo>, StatusCode> {
 }
 
 /// Reads and builds the policy file: every mistake at once, each with its fix.
-fn read_policy(path: &str) -> Result<cors_core::PolicyBuilder, String> {
+fn read_policy(path: &str) -> Result<PolicyBuilder, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let config: PolicyConfig = toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
     Ok(config.into_builder())

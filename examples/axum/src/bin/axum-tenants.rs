@@ -19,7 +19,7 @@ use std::time::Duration;
 use axum::routing::get;
 use axum::Router;
 use cors_axum::CorsLayer;
-use cors_core::Policy;
+use cors_axum::Policy;
 use moka::sync::Cache;
 use tokio::sync::RwLock;
 use tower_http::trace::TraceLayer;
