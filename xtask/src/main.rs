@@ -14,12 +14,14 @@
 //!   adapter's release server; each must be answered or closed quickly and the next one served.
 //! - `fuzz --seconds N [--target NAME] [--sanitizer none|address]`: the cargo-fuzz targets of
 //!   `cors-core/fuzz`, N seconds each; executions and findings per target.
-//! - `bench [--quick] [--report]`: criterion benchmarks of the decision and of every adapter
-//!   against the established CORS crate of its framework, in one run, then one table.
+//! - `bench [--quick] [--report] [--instructions]`: criterion benchmarks of the decision and of
+//!   every adapter against the established CORS crate of its framework, in one run, then one
+//!   table; `--instructions`: the same table in instructions per request, under callgrind.
 #![forbid(unsafe_code)]
 
 mod adapters;
 mod bench;
+mod bench_instructions;
 mod browser;
 mod conformance;
 mod doctor;
@@ -62,9 +64,10 @@ tasks:
   fuzz --seconds N [--target NAME] [--sanitizer none|address]
       run the cargo-fuzz targets in cors-core/fuzz (origin, request_headers, config, decide) for N
       seconds each on stable (RUSTC_BOOTSTRAP=1); needs `cargo install cargo-fuzz --locked`
-  bench [--quick] [--report]
+  bench [--quick] [--report] [--instructions]
       criterion benchmarks: cors-core's decision, and each adapter vs the established crate of its
-      framework (bare / ours / peer, time and allocations per request), then one table";
+      framework (bare / ours / peer, time and allocations per request), then one table;
+      --instructions: only instructions per request under callgrind (needs valgrind), same table";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
