@@ -87,6 +87,9 @@ fn poll_check(decision: &mut Decision, cx: &mut Context<'_>) -> bool {
     true
 }
 
+/// The most headers a preflight answer has: `Vary` and the seven CORS response headers.
+const PREFLIGHT_HEADERS: usize = 8;
+
 /// Applies the core's rule to the inner response.
 fn finish<B: Default>(deferred: &Deferred, mut response: Response<B>) -> Response<B> {
     match deferred.finish(response.extensions().get::<Answered>().is_some()) {
@@ -95,6 +98,8 @@ fn finish<B: Default>(deferred: &Deferred, mut response: Response<B>) -> Respons
         Finish::Preflight { status, headers } => {
             response = Response::new(B::default());
             *response.status_mut() = status;
+            // Room for the answer's headers at once (up to eight), rather than growing twice.
+            *response.headers_mut() = http::HeaderMap::with_capacity(PREFLIGHT_HEADERS);
             headers.apply(response.headers_mut());
         }
     }

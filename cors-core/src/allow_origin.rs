@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use http::HeaderValue;
 
+use crate::lookup_hash::LookupHash;
 use crate::origin::{MalformedOrigin, Origin};
 use crate::origin_check::{AsyncCheck, CheckOutcome, RequestInfo, RequestPredicate};
 use crate::origin_rule::{OriginRule, PortRule};
@@ -48,7 +49,7 @@ pub(crate) struct AllowOrigin {
     /// must not grant plain-`http` origins other than loopback.
     refuse_insecure: bool,
     /// Keyed by the origin's serialization, the bytes a browser sends.
-    exact: HashMap<Box<[u8]>, HeaderValue>,
+    exact: HashMap<Box<[u8]>, HeaderValue, LookupHash>,
     patterns: HashMap<Box<str>, Vec<PatternTarget>>,
     predicates: Vec<Predicate>,
     request_predicates: Vec<RequestPredicate>,
@@ -155,9 +156,8 @@ impl AllowOrigin {
         if self.reflect_any {
             return OriginMatch::Echo;
         }
-        if let Some(v) = self.exact.get(origin.as_str().as_bytes()) {
-            return OriginMatch::Value(v);
-        }
+        // `Origin::parse` accepts only the serialization itself (`as_str` is `value`), which the
+        // exact lookup above has already missed.
         if !self.patterns.is_empty() && self.matches_pattern(&origin) {
             return OriginMatch::Echo;
         }

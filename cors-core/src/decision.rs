@@ -96,25 +96,61 @@ impl Preflight<'_> {
     /// from a handler whose response an adapter turns into the preflight answer) is removed first.
     pub fn apply<H: ResponseHeaders + ?Sized>(&self, headers: &mut H) {
         remove_cors_headers(headers);
-        write_preflight(
-            self.inner,
-            self.allow_origin.as_ref(),
-            self.method,
-            self.requested.lines().iter().copied(),
-            self.private_network,
-            self.stage,
-            headers,
-        );
+        let echo = Echo::Request { method: self.method, requested: self.requested.lines() };
+        write_preflight(self.inner, self.allow_origin.as_ref(), echo, self.private_network, self.stage, headers);
     }
 }
 
-/// The parts of a passed-through preflight, owned.
+/// A preflight's answer kept past the request (deferred by a nesting-aware adapter, or passed
+/// through to the handler). Nothing of the request is copied, except what a policy that echoes
+/// (methods or headers `*` with credentials) names in its answer.
 #[derive(Debug)]
 pub(crate) struct PreflightOwned {
-    pub(crate) method: Vec<u8>,
-    pub(crate) requested: Vec<Vec<u8>>,
     pub(crate) private_network: bool,
     pub(crate) stage: Stage,
+    pub(crate) echoed: Option<Box<Echoed>>,
+}
+
+/// The echoed answer values, made once when the decision is kept.
+#[derive(Debug)]
+pub(crate) struct Echoed {
+    /// `Access-Control-Allow-Methods`: the requested method (methods `*` with credentials).
+    method: Option<HeaderValue>,
+    /// `Access-Control-Allow-Headers`: the requested lines (headers `*` with credentials).
+    headers: Vec<HeaderValue>,
+}
+
+impl PreflightOwned {
+    pub(crate) fn new(
+        inner: &Inner,
+        method: &[u8],
+        requested: &RequestedHeaders<'_>,
+        private_network: bool,
+        stage: Stage,
+    ) -> Self {
+        // Only what the answer writes, so only what passed the size checks: the method from
+        // Stage::Methods on, the requested headers only when all passed.
+        let echo_method = inner.methods.any && inner.credentials && stage >= Stage::Methods;
+        let echo_headers = inner.headers.any && inner.credentials && stage == Stage::All;
+        let echoed = (echo_method || echo_headers).then(|| {
+            Box::new(Echoed {
+                method: echo_method.then(|| HeaderValue::from_bytes(method).ok()).flatten(),
+                headers: if echo_headers { echoed_lines(requested.lines()).collect() } else { Vec::new() },
+            })
+        });
+        PreflightOwned { private_network, stage, echoed }
+    }
+}
+
+/// Where an echoing policy takes the values it names: the request, or what was kept of it.
+enum Echo<'r> {
+    Request { method: &'r [u8], requested: &'r [&'r [u8]] },
+    Kept(Option<&'r Echoed>),
+}
+
+/// The requested header lines as answer values: trimmed, empty ones skipped.
+fn echoed_lines<'r>(lines: &'r [&'r [u8]]) -> impl Iterator<Item = HeaderValue> + 'r {
+    lines.iter().map(|l| l.trim_ascii()).filter(|l| !l.is_empty()).filter_map(|l| HeaderValue::from_bytes(l).ok())
 }
 
 /// The headers to add to the handler's response.
@@ -122,7 +158,7 @@ pub(crate) struct PreflightOwned {
 pub struct Forward {
     pub(crate) policy: Policy,
     pub(crate) allow_origin: Option<HeaderValue>,
-    pub(crate) preflight: Option<Box<PreflightOwned>>,
+    pub(crate) preflight: Option<PreflightOwned>,
 }
 
 impl Forward {
@@ -138,8 +174,8 @@ impl Forward {
         let inner = &*self.policy.inner;
         remove_cors_headers(headers);
         if let Some(p) = &self.preflight {
-            let lines = p.requested.iter().map(Vec::as_slice);
-            write_preflight(inner, self.allow_origin.as_ref(), &p.method, lines, p.private_network, p.stage, headers);
+            let echo = Echo::Kept(p.echoed.as_deref());
+            write_preflight(inner, self.allow_origin.as_ref(), echo, p.private_network, p.stage, headers);
             return;
         }
         // Vary: the answer depends on the origin unless the policy is `*` without credentials;
@@ -159,11 +195,10 @@ impl Forward {
     }
 }
 
-fn write_preflight<'r, H: ResponseHeaders + ?Sized>(
+fn write_preflight<H: ResponseHeaders + ?Sized>(
     inner: &Inner,
     allow_origin: Option<&HeaderValue>,
-    method: &[u8],
-    requested: impl Iterator<Item = &'r [u8]> + Clone,
+    echo: Echo<'_>,
     private_network: bool,
     stage: Stage,
     headers: &mut H,
@@ -180,8 +215,17 @@ fn write_preflight<'r, H: ResponseHeaders + ?Sized>(
     // Fetch, "CORS-preflight fetch": `*` counts as a wildcard only without credentials; with
     // credentials the requested method itself is named.
     if inner.methods.any && inner.credentials {
-        if let Ok(v) = HeaderValue::from_bytes(method) {
-            headers.append_value(&ACCESS_CONTROL_ALLOW_METHODS, &v);
+        match &echo {
+            Echo::Request { method, .. } => {
+                if let Ok(v) = HeaderValue::from_bytes(method) {
+                    headers.append_value(&ACCESS_CONTROL_ALLOW_METHODS, &v);
+                }
+            }
+            Echo::Kept(kept) => {
+                if let Some(v) = kept.and_then(|k| k.method.as_ref()) {
+                    headers.append_value(&ACCESS_CONTROL_ALLOW_METHODS, v);
+                }
+            }
         }
     } else if !inner.methods.header.is_empty() {
         headers.append_value(&ACCESS_CONTROL_ALLOW_METHODS, &inner.methods.header);
@@ -192,9 +236,16 @@ fn write_preflight<'r, H: ResponseHeaders + ?Sized>(
     // Same rule for headers: with credentials, `*` is answered by naming the validated request headers.
     if inner.headers.any && inner.credentials {
         if stage == Stage::All {
-            for line in requested.filter(|l| !l.trim_ascii().is_empty()) {
-                if let Ok(v) = HeaderValue::from_bytes(line.trim_ascii()) {
-                    headers.append_value(&ACCESS_CONTROL_ALLOW_HEADERS, &v);
+            match echo {
+                Echo::Request { requested, .. } => {
+                    for v in echoed_lines(requested) {
+                        headers.append_value(&ACCESS_CONTROL_ALLOW_HEADERS, &v);
+                    }
+                }
+                Echo::Kept(kept) => {
+                    for v in kept.map_or(&[][..], |k| &k.headers) {
+                        headers.append_value(&ACCESS_CONTROL_ALLOW_HEADERS, v);
+                    }
                 }
             }
         }

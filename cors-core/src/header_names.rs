@@ -86,11 +86,30 @@ pub fn is_forbidden_response_header(name: &str) -> bool {
     name == "set-cookie" || name == "set-cookie2"
 }
 
+/// [`BYTE_CLASS`] bit: the byte is a `tchar`.
+pub(crate) const TCHAR: u8 = 1;
+/// [`BYTE_CLASS`] bit: the byte is an ASCII uppercase letter.
+pub(crate) const UPPER: u8 = 2;
+
+/// Each byte's class, looked up once per byte of a requested name or method: [`TCHAR`], [`UPPER`].
+pub(crate) static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        // RFC 9110, section 5.6.2: tchar.
+        let tchar = matches!(c,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`'
+            | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z');
+        table[b] = if tchar { TCHAR } else { 0 } | if c.is_ascii_uppercase() { UPPER } else { 0 };
+        b += 1;
+    }
+    table
+};
+
 /// RFC 9110, section 5.6.2: `tchar`, the bytes of a token (header names, methods).
 pub(crate) fn is_tchar(b: u8) -> bool {
-    matches!(b,
-        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`'
-        | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+    BYTE_CLASS[usize::from(b)] & TCHAR != 0
 }
 
 /// A non-empty run of `tchar`.

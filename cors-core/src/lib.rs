@@ -26,6 +26,7 @@ mod expose_headers;
 mod header_list;
 pub mod header_names;
 mod host;
+mod lookup_hash;
 pub mod mistakes;
 pub mod nesting;
 mod origin;

@@ -182,15 +182,10 @@ impl Policy {
         match decision.into_action() {
             Action::Forward(headers) => Deferred { headers, preflight: None },
             Action::Preflight(p) => {
-                let owned = PreflightOwned {
-                    method: p.method.to_vec(),
-                    requested: p.requested.lines().iter().map(|l| l.to_vec()).collect(),
-                    private_network: p.private_network,
-                    stage: p.stage,
-                };
+                // Nothing of the request is copied unless the policy echoes it.
+                let owned = PreflightOwned::new(p.inner, p.method, &p.requested, p.private_network, p.stage);
                 let status = p.status();
-                let headers =
-                    Forward { policy: self.clone(), allow_origin: p.allow_origin, preflight: Some(Box::new(owned)) };
+                let headers = Forward { policy: self.clone(), allow_origin: p.allow_origin, preflight: Some(owned) };
                 Deferred { headers, preflight: Some(status) }
             }
         }
@@ -232,6 +227,37 @@ mod tests {
         headers.apply(&mut later);
         assert_eq!(now, later);
         assert!(matches!(deferred.finish(true), Finish::Keep));
+    }
+
+    // A policy that echoes (`*` with credentials) keeps what it names, and only that.
+    #[test]
+    fn deferred_echoed_answer_equals_the_immediate_one() {
+        let policy = Policy::builder()
+            .allow_origin("https://app.example.com")
+            .allow_any_method()
+            .allow_any_header()
+            .allow_credentials(true)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let request = http::Request::options("/data")
+            .header("origin", "https://app.example.com")
+            .header("access-control-request-method", "PATCH")
+            .header("access-control-request-headers", " x-a, x-b ")
+            .header("access-control-request-headers", "x-c")
+            .body(())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut now = http::HeaderMap::new();
+        let Action::Preflight(p) = policy.decide(&request).into_action() else { panic!("a preflight") };
+        p.apply(&mut now);
+        let deferred = policy.decide_deferred(&request);
+        drop(request);
+        let Finish::Preflight { headers, .. } = deferred.finish(false) else { panic!("answered here") };
+        let mut later = http::HeaderMap::new();
+        headers.apply(&mut later);
+        assert_eq!(now, later);
+        assert_eq!(later["access-control-allow-methods"], "PATCH");
+        let echoed: Vec<_> = later.get_all("access-control-allow-headers").iter().collect();
+        assert_eq!(echoed, ["x-a, x-b", "x-c"]);
     }
 
     #[test]

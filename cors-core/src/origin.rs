@@ -99,11 +99,18 @@ fn valid_host(host: &[u8]) -> bool {
             None => false,
         };
     }
-    !host.is_empty()
-        && host.len() <= 253
-        && host.iter().all(|&b| is_host_byte(b))
-        && !host.starts_with(b".")
-        && !host.windows(2).any(|w| w == b"..")
+    if host.is_empty() || host.len() > 253 || host[0] == b'.' {
+        return false;
+    }
+    // One pass: every byte a host byte, no empty label.
+    let mut previous = 0u8;
+    for &b in host {
+        if !is_host_byte(b) || (b == b'.' && previous == b'.') {
+            return false;
+        }
+        previous = b;
+    }
+    true
 }
 
 impl<'a> Origin<'a> {

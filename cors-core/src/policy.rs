@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::{HeaderValue, StatusCode};
+use http::{HeaderName, HeaderValue, StatusCode};
 
 use crate::allow_methods::{AllowMethods, MAX_REQUEST_METHOD_LEN};
 use crate::allow_origin::{AllowOrigin, OriginMatch};
@@ -17,7 +17,7 @@ use crate::header_names::{
 use crate::origin_check::{CheckOutcome, PendingCheck, RequestInfo};
 use crate::refusal::{Refusal, Shown};
 use crate::request::CorsRequest;
-use crate::request_headers::{AllowHeaders, RequestedHeaders};
+use crate::request_headers::{AllowHeaders, HeadersVerdict, RequestedHeaders};
 use crate::PolicyBuilder;
 
 /// A CORS policy, checked and ready: immutable, `Send + Sync`, and cheap to clone (the
@@ -64,6 +64,10 @@ pub(crate) struct Inner {
 }
 
 const WILDCARD: HeaderValue = HeaderValue::from_static("*");
+
+/// What a preflight reads, in [`CorsRequest::for_each_header_of`]'s order.
+static PREFLIGHT_HEADERS: [&HeaderName; 4] =
+    [&ORIGIN, &ACCESS_CONTROL_REQUEST_METHOD, &ACCESS_CONTROL_REQUEST_HEADERS, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK];
 
 impl Policy {
     /// Starts a policy. Nothing is allowed until origins are added.
@@ -208,6 +212,7 @@ impl Policy {
         decision
     }
 
+    #[inline]
     fn decide_inner<'a, R: CorsRequest + ?Sized>(
         &'a self,
         request: &'a R,
@@ -216,16 +221,32 @@ impl Policy {
         let inner = &*self.inner;
         let mut origin: Option<&'a [u8]> = None;
         let mut origins = 0usize;
-        request.for_each_header(&ORIGIN, &mut |v| {
-            origins += 1;
-            origin.get_or_insert(v);
-        });
         let mut acrm: Option<&'a [u8]> = None;
         let mut acrm_count = 0usize;
-        if origins > 0 && request.method() == b"OPTIONS" {
-            request.for_each_header(&ACCESS_CONTROL_REQUEST_METHOD, &mut |v| {
-                acrm_count += 1;
-                acrm.get_or_insert(v);
+        let mut requested = RequestedHeaders::new();
+        let mut private_network = false;
+        if request.method() == b"OPTIONS" {
+            // A possible preflight: its four headers in one pass where the request type allows.
+            request.for_each_header_of(&PREFLIGHT_HEADERS, &mut |i, v| match i {
+                0 => {
+                    origins += 1;
+                    origin.get_or_insert(v);
+                }
+                1 => {
+                    acrm_count += 1;
+                    acrm.get_or_insert(v);
+                }
+                2 => requested.push(v),
+                _ => private_network |= v == b"true",
+            });
+            // An OPTIONS without Origin is an ordinary request.
+            if origins == 0 {
+                acrm = None;
+            }
+        } else {
+            request.for_each_header(&ORIGIN, &mut |v| {
+                origins += 1;
+                origin.get_or_insert(v);
             });
         }
         // Fetch, "CORS check": the answer is `*`, or the request's origin byte for byte.
@@ -250,10 +271,6 @@ impl Policy {
             let forward = Forward { policy: self.clone(), allow_origin, preflight: None };
             return Decision { action: Action::Forward(forward), refusal };
         };
-        let mut requested = RequestedHeaders::new();
-        request.for_each_header(&ACCESS_CONTROL_REQUEST_HEADERS, &mut |v| requested.push(v));
-        let mut private_network = false;
-        request.for_each_header(&ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, &mut |v| private_network |= v == b"true");
 
         let (stage, refusal) = if refusal.is_some() {
             (Stage::OriginRefused, refusal)
@@ -267,33 +284,32 @@ impl Policy {
                 other_case: inner.methods.lists_in_other_case(method),
             };
             (Stage::Methods, Some(refusal))
-        } else if let Err(e) = requested.check_size() {
-            (Stage::Methods, Some(Refusal::MalformedRequestHeaders(e)))
-        } else if let Some(header) = inner.headers.first_refused(&requested) {
-            // Fetch, "CORS-preflight fetch": every requested name listed, or covered by `*`.
-            let browsers_differ =
-                inner.headers.any && !inner.credentials && header.trim_ascii().eq_ignore_ascii_case(b"authorization");
-            let refusal =
-                Refusal::HeaderNotAllowed { header: Shown(header), allowed: &inner.headers.display, browsers_differ };
-            (Stage::Headers, Some(refusal))
-        } else if private_network && !inner.private_network {
-            (Stage::Headers, Some(Refusal::PrivateNetworkNotAllowed))
         } else {
-            (Stage::All, None)
+            // Fetch, "CORS-preflight fetch": every requested name listed, or covered by `*`; the
+            // list's size is checked first.
+            match inner.headers.check(&requested) {
+                HeadersVerdict::Malformed(e) => (Stage::Methods, Some(Refusal::MalformedRequestHeaders(e))),
+                HeadersVerdict::Refused(header) => {
+                    let browsers_differ = inner.headers.any
+                        && !inner.credentials
+                        && header.trim_ascii().eq_ignore_ascii_case(b"authorization");
+                    let allowed = &inner.headers.display;
+                    (
+                        Stage::Headers,
+                        Some(Refusal::HeaderNotAllowed { header: Shown(header), allowed, browsers_differ }),
+                    )
+                }
+                HeadersVerdict::Allowed if private_network && !inner.private_network => {
+                    (Stage::Headers, Some(Refusal::PrivateNetworkNotAllowed))
+                }
+                HeadersVerdict::Allowed => (Stage::All, None),
+            }
         };
         let private_network = private_network && inner.private_network;
         if inner.passthrough {
-            // Only what the answer writes is copied, so only what passed the size checks: the
-            // method from Stage::Methods on, the requested headers only when all passed.
-            let method_ok = stage >= Stage::Methods;
-            let headers_ok = stage == Stage::All;
-            let owned = PreflightOwned {
-                method: if method_ok { method.to_vec() } else { Vec::new() },
-                requested: if headers_ok { requested.lines().iter().map(|l| l.to_vec()).collect() } else { Vec::new() },
-                private_network,
-                stage,
-            };
-            let forward = Forward { policy: self.clone(), allow_origin, preflight: Some(Box::new(owned)) };
+            // Kept past the request: nothing of it is copied unless the answer echoes it.
+            let owned = PreflightOwned::new(inner, method, &requested, private_network, stage);
+            let forward = Forward { policy: self.clone(), allow_origin, preflight: Some(owned) };
             return Decision { action: Action::Forward(forward), refusal };
         }
         let preflight = Preflight { inner, allow_origin, method, requested, private_network, stage };

@@ -27,6 +27,29 @@ pub trait CorsRequest {
     /// Calls `f` with each value of the header `name` (given in lowercase), in order.
     fn for_each_header<'s>(&'s self, name: &HeaderName, f: &mut dyn FnMut(&'s [u8]));
 
+    /// Calls `f(i, value)` with each value of each header named `names[i]`: in one pass over the
+    /// headers where the framework can, since a preflight reads four. Values of one name come in
+    /// order. The default looks each name up with [`for_each_header`](Self::for_each_header).
+    ///
+    /// ```
+    /// use cors_core::CorsRequest;
+    /// use http::header::{ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
+    /// let request = http::Request::options("/")
+    ///     .header("access-control-request-method", "PUT")
+    ///     .header("origin", "https://a.example")
+    ///     .body(())?;
+    /// let mut seen = Vec::new();
+    /// request.for_each_header_of(&[&ORIGIN, &ACCESS_CONTROL_REQUEST_METHOD], &mut |i, v| seen.push((i, v.to_vec())));
+    /// seen.sort();
+    /// assert_eq!(seen, [(0, b"https://a.example".to_vec()), (1, b"PUT".to_vec())]);
+    /// # Ok::<(), http::Error>(())
+    /// ```
+    fn for_each_header_of<'s>(&'s self, names: &[&HeaderName], f: &mut dyn FnMut(usize, &'s [u8])) {
+        for (i, name) in names.iter().enumerate() {
+            self.for_each_header(name, &mut |v| f(i, v));
+        }
+    }
+
     /// The request's path, without the query, for request-aware origin checks
     /// ([`RequestInfo::path`](crate::RequestInfo::path)). The default is `None`.
     fn path(&self) -> Option<&str> {
@@ -52,9 +75,39 @@ pub trait CorsRequest {
     }
 }
 
+/// Up to this many header names, a name `http` does not know is found by comparing names rather
+/// than hashing it (a byte at a time): `Access-Control-Request-Private-Network` on every preflight.
+const SCAN_LIMIT: usize = 16;
+
 fn each<'s>(headers: &'s http::HeaderMap, name: &HeaderName, f: &mut dyn FnMut(&'s [u8])) {
+    if *name == crate::header_names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK && headers.keys_len() <= SCAN_LIMIT {
+        for (n, v) in headers {
+            if n == name {
+                f(v.as_bytes());
+            }
+        }
+        return;
+    }
     for v in headers.get_all(name) {
         f(v.as_bytes());
+    }
+}
+
+/// Several names: one pass comparing names when the map is small (a lookup hashes the name), else
+/// a lookup per name.
+fn each_of<'s>(headers: &'s http::HeaderMap, names: &[&HeaderName], f: &mut dyn FnMut(usize, &'s [u8])) {
+    if headers.keys_len() > SCAN_LIMIT {
+        for (i, name) in names.iter().enumerate() {
+            for v in headers.get_all(*name) {
+                f(i, v.as_bytes());
+            }
+        }
+        return;
+    }
+    for (n, v) in headers {
+        if let Some(i) = names.iter().position(|name| *name == n) {
+            f(i, v.as_bytes());
+        }
     }
 }
 
@@ -65,6 +118,10 @@ impl<B> CorsRequest for http::Request<B> {
 
     fn for_each_header<'s>(&'s self, name: &HeaderName, f: &mut dyn FnMut(&'s [u8])) {
         each(self.headers(), name, f);
+    }
+
+    fn for_each_header_of<'s>(&'s self, names: &[&HeaderName], f: &mut dyn FnMut(usize, &'s [u8])) {
+        each_of(self.headers(), names, f);
     }
 
     fn origin_value(&self) -> Option<HeaderValue> {
@@ -87,6 +144,10 @@ impl CorsRequest for http::request::Parts {
 
     fn for_each_header<'s>(&'s self, name: &HeaderName, f: &mut dyn FnMut(&'s [u8])) {
         each(&self.headers, name, f);
+    }
+
+    fn for_each_header_of<'s>(&'s self, names: &[&HeaderName], f: &mut dyn FnMut(usize, &'s [u8])) {
+        each_of(&self.headers, names, f);
     }
 
     fn origin_value(&self) -> Option<HeaderValue> {

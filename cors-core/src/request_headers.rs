@@ -1,11 +1,14 @@
 //! `Access-Control-Request-Headers`: parsing the requested names, and which names a policy allows.
 //! Header names are case-insensitive (Fetch, "CORS-preflight fetch": byte-case-insensitive match).
 
+use std::collections::HashSet;
+
 use http::HeaderValue;
 
 use crate::error::{Problem, ProblemKind};
 use crate::header_list::{header_list, HeaderList, Rejection};
-use crate::header_names::{is_forbidden_request_header, is_token};
+use crate::header_names::{is_forbidden_request_header, BYTE_CLASS, TCHAR, UPPER};
+use crate::lookup_hash::LookupHash;
 
 const SETTING: &str = "allow_headers";
 
@@ -59,32 +62,78 @@ impl<'a> RequestedHeaders<'a> {
 
     /// The requested names: split on commas, optional whitespace trimmed, empty elements skipped
     /// (RFC 9110, section 5.6.1). Linear in the input.
+    #[cfg(test)]
     pub(crate) fn names(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
         self.lines().iter().flat_map(|l| l.split(|&b| b == b',')).map(trim_ows).filter(|n| !n.is_empty())
     }
+}
 
-    /// Checks the list's size before anything else.
-    pub(crate) fn check_size(&self) -> Result<(), MalformedHeaderList> {
-        if self.total > MAX_REQUEST_HEADERS_LEN {
-            return Err(MalformedHeaderList::TooLong);
-        }
-        if self.overflow || self.names().nth(MAX_REQUEST_HEADER_NAMES).is_some() {
-            return Err(MalformedHeaderList::TooMany);
-        }
-        Ok(())
+/// What [`AllowHeaders::check`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum HeadersVerdict<'a> {
+    /// Every requested name is allowed.
+    Allowed,
+    /// The list is refused for its size, before any name is looked at.
+    Malformed(MalformedHeaderList),
+    /// The first requested name that is not allowed, or not a token.
+    Refused(&'a [u8]),
+}
+
+/// Lists of up to this many names are searched by [`Fingerprint`], longer ones by hash.
+const SMALL_LIST: usize = 16;
+
+/// A name's length and its first and last eight bytes (zero-padded): equal for equal names, and
+/// for names of up to 16 bytes only for equal names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fingerprint {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl Fingerprint {
+    fn of(name: &[u8]) -> Self {
+        let word = |bytes: &[u8]| {
+            let mut w = [0u8; 8];
+            w[..bytes.len()].copy_from_slice(bytes);
+            u64::from_le_bytes(w)
+        };
+        let n = name.len().min(8);
+        Fingerprint { len: name.len(), head: word(&name[..n]), tail: word(&name[name.len() - n..]) }
     }
 }
 
-fn trim_ows(s: &[u8]) -> &[u8] {
-    let start = s.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(s.len());
-    let end = s.iter().rposition(|&b| b != b' ' && b != b'\t').map_or(start, |e| e + 1);
-    &s[start..end]
+/// The classes of a name's bytes: all of them (`&`), any of them (`|`).
+fn classes(name: &[u8]) -> (u8, u8) {
+    name.iter().fold((TCHAR, 0), |(all, any), &b| {
+        let class = BYTE_CLASS[usize::from(b)];
+        (all & class, any | class)
+    })
 }
+
+fn trim_ows(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = s {
+        s = rest;
+    }
+    s
+}
+
+/// Longest requested name looked up in the allowed set after lowercasing on the stack; a longer one
+/// (never a real header name) is compared with each allowed name instead.
+const LOWERCASE_BUFFER: usize = 64;
 
 #[derive(Debug)]
 pub(crate) struct AllowHeaders {
     pub(crate) any: bool,
     list: Vec<Box<str>>,
+    /// The listed names, lowercase: one lookup per requested name.
+    set: HashSet<Box<[u8]>, LookupHash>,
+    /// Up to [`SMALL_LIST`] names, each as its length and first and last eight bytes: compared as
+    /// integers, which beats hashing the requested name for a short list.
+    small: Option<Vec<(Fingerprint, Box<[u8]>)>>,
     /// `Access-Control-Allow-Headers` as sent when not reflecting: the list, `*`, or `*, authorization`.
     pub(crate) header: Option<HeaderValue>,
     pub(crate) display: String,
@@ -126,19 +175,85 @@ impl AllowHeaders {
             let _shared = h.clone();
         }
         let display = if text.is_empty() { "none".to_owned() } else { text };
-        AllowHeaders { any, list, header, display }
+        let set = list.iter().map(|h| Box::<[u8]>::from(h.as_bytes())).collect();
+        let small = (list.len() <= SMALL_LIST)
+            .then(|| list.iter().map(|h| (Fingerprint::of(h.as_bytes()), Box::<[u8]>::from(h.as_bytes()))).collect());
+        AllowHeaders { any, list, set, small, header, display }
     }
 
     /// Fetch, "CORS-preflight fetch": each requested name must be listed (case-insensitive) or
     /// covered by `*`, which never covers `authorization` ("CORS non-wildcard request-header name").
+    #[cfg(test)]
     pub(crate) fn allows(&self, name: &[u8]) -> bool {
-        (self.any && !name.eq_ignore_ascii_case(b"authorization"))
-            || self.list.iter().any(|h| h.as_bytes().eq_ignore_ascii_case(name))
+        self.allows_name(name, name.iter().any(u8::is_ascii_uppercase))
     }
 
-    /// The first requested name that is not allowed, or not a token.
-    pub(crate) fn first_refused<'a>(&self, requested: &RequestedHeaders<'a>) -> Option<&'a [u8]> {
-        requested.names().find(|n| !is_token(n) || !self.allows(n))
+    /// [`allows`](Self::allows) for a name already known to be a token; `upper`: whether it has an
+    /// uppercase letter (browsers send lowercase names, which are looked up as they are).
+    fn allows_name(&self, name: &[u8], upper: bool) -> bool {
+        if self.any && !name.eq_ignore_ascii_case(b"authorization") {
+            return true;
+        }
+        if !upper {
+            return self.contains_lowercase(name);
+        }
+        if name.len() <= LOWERCASE_BUFFER {
+            let mut lower = [0u8; LOWERCASE_BUFFER];
+            let lower = &mut lower[..name.len()];
+            lower.copy_from_slice(name);
+            lower.make_ascii_lowercase();
+            return self.contains_lowercase(lower);
+        }
+        self.list.iter().any(|h| h.as_bytes().eq_ignore_ascii_case(name))
+    }
+
+    fn contains_lowercase(&self, name: &[u8]) -> bool {
+        match &self.small {
+            Some(small) => {
+                let print = Fingerprint::of(name);
+                // Names of up to 16 bytes are equal when their fingerprints are.
+                small.iter().any(|(p, full)| *p == print && (name.len() <= 16 || **full == *name))
+            }
+            None => self.set.contains(name),
+        }
+    }
+
+    /// The size limits first ([`MAX_REQUEST_HEADERS_LEN`], [`MAX_REQUEST_HEADER_LINES`],
+    /// [`MAX_REQUEST_HEADER_NAMES`]), then each name, in one pass over the list: the first
+    /// requested name that is not a token or not allowed is the refusal.
+    pub(crate) fn check<'a>(&self, requested: &RequestedHeaders<'a>) -> HeadersVerdict<'a> {
+        if requested.total > MAX_REQUEST_HEADERS_LEN {
+            return HeadersVerdict::Malformed(MalformedHeaderList::TooLong);
+        }
+        if requested.overflow {
+            return HeadersVerdict::Malformed(MalformedHeaderList::TooMany);
+        }
+        let mut names = 0usize;
+        let mut refused: Option<&'a [u8]> = None;
+        for &line in requested.lines() {
+            for raw in line.split(|&b| b == b',') {
+                let name = trim_ows(raw);
+                if name.is_empty() {
+                    continue;
+                }
+                names += 1;
+                if names > MAX_REQUEST_HEADER_NAMES {
+                    return HeadersVerdict::Malformed(MalformedHeaderList::TooMany);
+                }
+                if refused.is_some() {
+                    continue;
+                }
+                // One table lookup per byte: is it a tchar, is it uppercase.
+                let (all, any) = classes(name);
+                if all & TCHAR == 0 || !self.allows_name(name, any & UPPER != 0) {
+                    refused = Some(name);
+                }
+            }
+        }
+        match refused {
+            Some(name) => HeadersVerdict::Refused(name),
+            None => HeadersVerdict::Allowed,
+        }
     }
 }
 
@@ -149,6 +264,14 @@ mod tests {
     fn allow(list: &[&str]) -> AllowHeaders {
         let owned: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
         AllowHeaders::new(&owned, &mut Vec::new(), &mut Vec::new())
+    }
+
+    fn first_refused(a: &AllowHeaders, r: &RequestedHeaders<'static>) -> Option<&'static [u8]> {
+        match a.check(r) {
+            HeadersVerdict::Refused(name) => Some(name),
+            HeadersVerdict::Allowed => None,
+            HeadersVerdict::Malformed(e) => panic!("malformed: {e:?}"),
+        }
     }
 
     fn requested(lines: &[&'static str]) -> RequestedHeaders<'static> {
@@ -163,11 +286,18 @@ mod tests {
     #[test]
     fn parses_lists_with_whitespace_case_and_several_lines() {
         let a = allow(&["content-type", "x-request-id"]);
-        assert_eq!(a.first_refused(&requested(&["Content-Type ,\tX-Request-ID"])), None);
-        assert_eq!(a.first_refused(&requested(&["content-type", "x-request-id"])), None);
-        assert_eq!(a.first_refused(&requested(&[",, content-type ,,"])), None);
-        assert_eq!(a.first_refused(&requested(&["content-type, x-evil"])), Some(&b"x-evil"[..]));
-        assert_eq!(a.first_refused(&requested(&["content type"])), Some(&b"content type"[..]));
+        assert_eq!(first_refused(&a, &requested(&["Content-Type ,\tX-Request-ID"])), None);
+        assert_eq!(first_refused(&a, &requested(&["content-type", "x-request-id"])), None);
+        assert_eq!(first_refused(&a, &requested(&[",, content-type ,,"])), None);
+        assert_eq!(first_refused(&a, &requested(&["content-type, x-evil"])), Some(&b"x-evil"[..]));
+        assert_eq!(first_refused(&a, &requested(&["content type"])), Some(&b"content type"[..]));
+        assert_eq!(first_refused(&a, &requested(&["x-evil, content type"])), Some(&b"x-evil"[..]));
+        // A name longer than the lowercase buffer, in uppercase, is still compared.
+        let long = "X-".to_owned() + &"A".repeat(100);
+        let b = allow(&["content-type", &long]);
+        let long: &'static str = Box::leak(long.into_boxed_str());
+        assert_eq!(first_refused(&b, &requested(&[long])), None);
+        assert_eq!(first_refused(&b, &requested(&["X-AAAA"])), Some(&b"X-AAAA"[..]));
     }
 
     // Fetch, "CORS non-wildcard request-header name": `*` never covers authorization.
@@ -183,14 +313,26 @@ mod tests {
 
     #[test]
     fn size_limits_are_checked_first() {
+        let a = allow(&["a"]);
         let commas = ",".repeat(1 << 20);
         let mut r = RequestedHeaders::new();
         r.push(commas.as_bytes());
-        assert_eq!(r.check_size(), Err(MalformedHeaderList::TooLong));
-        let many = "a,".repeat(200);
+        assert_eq!(a.check(&r), HeadersVerdict::Malformed(MalformedHeaderList::TooLong));
+        // Too many names wins over a refused name before them.
+        let many = "x-evil,".to_owned() + &"a,".repeat(200);
         let mut r = RequestedHeaders::new();
         r.push(many.as_bytes());
-        assert_eq!(r.check_size(), Err(MalformedHeaderList::TooMany));
+        assert_eq!(a.check(&r), HeadersVerdict::Malformed(MalformedHeaderList::TooMany));
+        let exactly = "a,".repeat(MAX_REQUEST_HEADER_NAMES);
+        let mut r = RequestedHeaders::new();
+        r.push(exactly.as_bytes());
+        assert_eq!(r.names().count(), MAX_REQUEST_HEADER_NAMES);
+        assert_eq!(a.check(&r), HeadersVerdict::Allowed);
+        let mut r = RequestedHeaders::new();
+        for _ in 0..=MAX_REQUEST_HEADER_LINES {
+            r.push(b"a");
+        }
+        assert_eq!(a.check(&r), HeadersVerdict::Malformed(MalformedHeaderList::TooMany));
     }
 
     #[test]

@@ -15,12 +15,14 @@
 //! - `fuzz --seconds N [--target NAME] [--sanitizer none|address]`: the cargo-fuzz targets of
 //!   `cors-core/fuzz`, N seconds each; executions and findings per target.
 //! - `msrv`: each published crate's `rust-version` against what its locked dependencies need.
-//! - `bench [--quick] [--report]`: criterion benchmarks of the decision and of every adapter
-//!   against the established CORS crate of its framework, in one run, then one table.
+//! - `bench [--quick] [--report] [--instructions]`: criterion benchmarks of the decision and of
+//!   every adapter against the established CORS crate of its framework, in one run, then one
+//!   table; `--instructions`: the same table in instructions per request, under callgrind.
 #![forbid(unsafe_code)]
 
 mod adapters;
 mod bench;
+mod bench_instructions;
 mod browser;
 mod cli;
 mod conformance;
@@ -67,9 +69,10 @@ tasks:
       seconds each on stable (RUSTC_BOOTSTRAP=1); needs `cargo install cargo-fuzz --locked`
   msrv
       check that each published crate's rust-version is no lower than its locked dependencies need
-  bench [--quick] [--report]
+  bench [--quick] [--report] [--instructions]
       criterion benchmarks: cors-core's decision, and each adapter vs the established crate of its
-      framework (bare / ours / peer, time and allocations per request), then one table";
+      framework (bare / ours / peer, time and allocations per request), then one table;
+      --instructions: only instructions per request under callgrind (needs valgrind), same table";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);

@@ -10,6 +10,7 @@
 use std::hint::black_box;
 
 use cors_bench::{spec, Framework, Variant};
+use cors_core::{PolicySource, ReloadablePolicy};
 use serde_json::{json, Value};
 
 #[global_allocator]
@@ -47,6 +48,22 @@ fn decision() -> Vec<Value> {
     {
         let (blocks, bytes) = per_call(|| one.decide(black_box(&request)).into_action());
         rows.push(json!({ "case": "preflight", "config": config, "blocks": blocks, "bytes": bytes }));
+    }
+    // What adapters call: the decision owned, and the policy taken from a PolicySource.
+    let preflight = spec::requests(spec::APP).swap_remove(0).1;
+    let actual = spec::requests(spec::APP).swap_remove(1).1;
+    let ten = spec::preflight_ten_headers();
+    for (name, request) in [("preflight", &preflight), ("actual", &actual), ("preflight, 10 headers", &ten)] {
+        let (blocks, bytes) = per_call(|| one.decide_deferred(black_box(request)));
+        rows.push(
+            json!({ "case": format!("deferred/{name}"), "config": "1 origin", "blocks": blocks, "bytes": bytes }),
+        );
+    }
+    let fixed = PolicySource::from(one.clone());
+    let live = PolicySource::from(ReloadablePolicy::new(one.clone()));
+    for (name, source) in [("fixed", &fixed), ("reloadable", &live)] {
+        let (blocks, bytes) = per_call(|| source.current().decide_deferred(black_box(&actual)));
+        rows.push(json!({ "case": format!("source/{name}"), "config": "actual", "blocks": blocks, "bytes": bytes }));
     }
     rows
 }

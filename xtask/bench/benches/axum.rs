@@ -7,6 +7,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 fn bench(c: &mut Criterion) {
     common::run(c, &cors_bench::axum::harness());
+    common::run(c, &cors_bench::axum::policies_harness());
 }
 
 criterion_group!(benches, bench);

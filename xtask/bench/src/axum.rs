@@ -44,6 +44,7 @@ fn tower_http(large: bool) -> CorsLayer {
 /// clients build theirs).
 struct Template {
     method: Method,
+    uri: Uri,
     headers: HeaderMap,
 }
 
@@ -53,13 +54,14 @@ impl Template {
         for (name, value) in case.headers() {
             headers.append(HeaderName::from_static(name), HeaderValue::from_static(value));
         }
-        Template { method: Method::from_bytes(case.method().as_bytes()).expect("a valid method"), headers }
+        let method = Method::from_bytes(case.method().as_bytes()).expect("a valid method");
+        Template { method, uri: Uri::from_static(case.path()), headers }
     }
 
     fn request(&self) -> Request<Body> {
         let mut request = Request::new(Body::empty());
         *request.method_mut() = self.method.clone();
-        *request.uri_mut() = Uri::from_static("/data");
+        *request.uri_mut() = self.uri.clone();
         *request.headers_mut() = self.headers.clone();
         request
     }
@@ -92,5 +94,34 @@ pub fn harness() -> impl Framework {
         async move |case: Case| call(&bare, t1.get(case)).await,
         async move |case: Case| call(&ours[usize::from(case.large())], t2.get(case)).await,
         async move |case: Case| call(&peer[usize::from(case.large())], t3.get(case)).await,
+    )
+}
+
+/// The routes under `/api`, the way a per-route policy is given to part of an app.
+fn nested(inner: Router) -> Router {
+    Router::new().nest("/api", inner)
+}
+
+/// A `ReloadablePolicy` and a per-route layer, each against `cors-axum` with one plain `Policy`
+/// (the `peer` of this comparison): bare is the same routes without CORS.
+pub fn policies_harness() -> impl Framework {
+    let policy = || spec::policy(crate::origins(false));
+    let layer = || cors_axum::CorsLayer::new(policy());
+    let bare = [finish(router()), finish(nested(router()))];
+    let reloadable = cors_axum::CorsLayer::new(cors_core::ReloadablePolicy::new(policy()));
+    // The outer policy allows another origin: the inner, per-route one answers.
+    let outer = cors_axum::CorsLayer::new(spec::policy(vec!["https://other.example.com".to_owned()]));
+    let ours = [finish(router().layer(reloadable)), finish(nested(router().layer(layer())).layer(outer))];
+    let peer = [finish(router().layer(layer())), finish(nested(router()).layer(layer()))];
+    let templates = || crate::Templates::new(Case::POLICIES, Template::new);
+    let (t1, t2, t3) = (templates(), templates(), templates());
+    Harness::new(
+        "axum-policies",
+        "cors-axum with a plain Policy",
+        Case::POLICIES,
+        crate::tokio_runtime(),
+        async move |case: Case| call(&bare[usize::from(case.nested())], t1.get(case)).await,
+        async move |case: Case| call(&ours[usize::from(case.nested())], t2.get(case)).await,
+        async move |case: Case| call(&peer[usize::from(case.nested())], t3.get(case)).await,
     )
 }

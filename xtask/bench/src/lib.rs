@@ -71,6 +71,15 @@ pub enum Case {
     SimpleGetLarge,
     /// `GET` from an origin not among 10,000 listed.
     RefusedLarge,
+    /// [`Case::SimpleGet`] through a layer given a `ReloadablePolicy` (peer: the plain `Policy`).
+    SimpleGetReloadable,
+    /// [`Case::Preflight`] through a layer given a `ReloadablePolicy` (peer: the plain `Policy`).
+    PreflightReloadable,
+    /// [`Case::SimpleGet`] to `/api/data`, answered by a per-route layer inside an outer one
+    /// (peer: one layer around the same routes).
+    SimpleGetNested,
+    /// [`Case::Preflight`] to `/api/data`, answered by a per-route layer inside an outer one.
+    PreflightNested,
 }
 
 impl Case {
@@ -88,9 +97,18 @@ impl Case {
         Case::RefusedLarge,
     ];
 
+    /// The cases of the policy-source comparison (axum only): ours is a `ReloadablePolicy` or a
+    /// nested per-route layer, peer the same adapter with one plain `Policy`.
+    pub const POLICIES: &'static [Case] =
+        &[Case::SimpleGetReloadable, Case::PreflightReloadable, Case::SimpleGetNested, Case::PreflightNested];
+
     /// The name used in benchmark ids and in the table.
     pub fn name(self) -> &'static str {
         match self {
+            Case::SimpleGetReloadable => "simple GET, reloadable policy",
+            Case::PreflightReloadable => "preflight, reloadable policy",
+            Case::SimpleGetNested => "simple GET, per-route policy",
+            Case::PreflightNested => "preflight, per-route policy",
             Case::SimpleGet => "simple GET",
             Case::Preflight => "preflight",
             Case::Refused => "refused origin",
@@ -106,9 +124,32 @@ impl Case {
         matches!(self, Case::SimpleGetLarge | Case::RefusedLarge)
     }
 
+    /// The plain case this one varies (itself for the plain cases).
+    pub fn base(self) -> Case {
+        match self {
+            Case::SimpleGetReloadable | Case::SimpleGetNested => Case::SimpleGet,
+            Case::PreflightReloadable | Case::PreflightNested => Case::Preflight,
+            other => other,
+        }
+    }
+
+    /// Whether the request goes to the nested routes, `/api/data`.
+    pub fn nested(self) -> bool {
+        matches!(self, Case::SimpleGetNested | Case::PreflightNested)
+    }
+
+    /// The request path.
+    pub fn path(self) -> &'static str {
+        if self.nested() {
+            "/api/data"
+        } else {
+            "/data"
+        }
+    }
+
     /// The method.
     pub fn method(self) -> &'static str {
-        match self {
+        match self.base() {
             Case::Preflight | Case::Commas => "OPTIONS",
             _ => "GET",
         }
@@ -119,22 +160,24 @@ impl Case {
         const ORIGIN: &str = "origin";
         const ACRM: &str = "access-control-request-method";
         const ACRH: &str = "access-control-request-headers";
-        match self {
+        match self.base() {
             Case::SimpleGet | Case::SimpleGetLarge => vec![(ORIGIN, spec::APP)],
             Case::Preflight => vec![(ORIGIN, spec::APP), (ACRM, "PUT"), (ACRH, "content-type")],
             Case::Refused | Case::RefusedLarge => vec![(ORIGIN, spec::EVIL)],
             Case::NoOrigin => vec![],
             Case::Commas => vec![(ORIGIN, spec::APP), (ACRM, "PUT"), (ACRH, commas())],
+            _ => unreachable!("base() is a plain case"),
         }
     }
 
     /// Whether a CORS middleware must let the page read the answer (`Access-Control-Allow-Origin`
     /// present), must not, or either.
     pub fn expects_allow_origin(self) -> Option<bool> {
-        match self {
+        match self.base() {
             Case::SimpleGet | Case::SimpleGetLarge | Case::Preflight => Some(true),
             Case::Refused | Case::RefusedLarge | Case::NoOrigin => Some(false),
             Case::Commas => None,
+            _ => unreachable!("base() is a plain case"),
         }
     }
 }
@@ -317,7 +360,28 @@ pub fn output_dir() -> std::path::PathBuf {
     target.join("cors-bench")
 }
 
-/// All four frameworks.
+/// The names of [`frameworks`], in order, for building one alone with [`framework`].
+pub const FRAMEWORK_NAMES: [&str; 5] = ["axum", "axum-policies", "actix", "rocket", "warp"];
+
+/// One of [`frameworks`], by name, built alone.
+pub fn framework(name: &str) -> Option<Box<dyn Framework>> {
+    Some(match name {
+        "axum" => Box::new(axum::harness()),
+        "axum-policies" => Box::new(axum::policies_harness()),
+        "actix" => Box::new(actix::harness()),
+        "rocket" => Box::new(rocket::harness()),
+        "warp" => Box::new(warp::harness()),
+        _ => return None,
+    })
+}
+
+/// All four frameworks, axum twice (against tower-http, and its policy sources).
 pub fn frameworks() -> Vec<Box<dyn Framework>> {
-    vec![Box::new(axum::harness()), Box::new(actix::harness()), Box::new(rocket::harness()), Box::new(warp::harness())]
+    vec![
+        Box::new(axum::harness()),
+        Box::new(axum::policies_harness()),
+        Box::new(actix::harness()),
+        Box::new(rocket::harness()),
+        Box::new(warp::harness()),
+    ]
 }
