@@ -22,11 +22,6 @@ use serde_json::Value;
 
 use crate::adapters::workspace_root;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--report] [--instructions]
-  --quick         criterion with --warm-up-time 1 --measurement-time 2 (default: 3 s and 5 s)
-  --report        print the table from the last results, running nothing
-  --instructions  only instructions per request under callgrind (valgrind), the same table";
-
 /// The frameworks, in table order, with the established crate each is compared with.
 const FRAMEWORKS: [(&str, &str); 4] =
     [("axum", "tower-http"), ("actix", "actix-cors"), ("rocket", "rocket_cors"), ("warp", "warp::cors")];
@@ -79,22 +74,24 @@ struct Unit {
 const TIME: Unit = Unit { per_ns: 1.0, format: ns };
 const INSTRUCTIONS: Unit = Unit { per_ns: INSTRUCTIONS_PER_NS, format: instructions };
 
+/// `cargo xtask bench`: criterion benchmarks of the decision and of every adapter against the
+/// established CORS crate of its framework (bare / ours / peer), then one table.
+#[derive(clap::Parser, Debug)]
+#[command(name = "cargo xtask bench")]
+struct Args {
+    /// Shorter criterion runs: --warm-up-time 1 --measurement-time 2 (about 6 minutes instead of 15).
+    #[arg(long)]
+    quick: bool,
+    /// Reprint the last table without running anything.
+    #[arg(long)]
+    report: bool,
+    /// Only instructions per request under callgrind (needs valgrind), the same table.
+    #[arg(long, conflicts_with_all = ["quick", "report"])]
+    instructions: bool,
+}
+
 pub fn run(args: &[String]) -> Result<bool, String> {
-    let mut quick = false;
-    let mut report_only = false;
-    let mut instructions = false;
-    for arg in args {
-        match arg.as_str() {
-            "--quick" => quick = true,
-            "--report" => report_only = true,
-            "--instructions" => instructions = true,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(true);
-            }
-            other => return Err(format!("unknown option {other:?}\n{USAGE}")),
-        }
-    }
+    let Args { quick, report: report_only, instructions } = crate::cli::parse("bench", args)?;
     let command = format!("cargo xtask bench{}", args.iter().map(|a| format!(" {a}")).collect::<String>());
     if instructions {
         return run_instructions(&command);
