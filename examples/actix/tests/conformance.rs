@@ -18,19 +18,29 @@ fn to_actix(raw: &RawRequest) -> test::TestRequest {
     request
 }
 
+/// Sends `raw` through an initialized app and returns the answer as the suite reads it.
+async fn answer<S, B>(app: &S, raw: &RawRequest) -> RawResponse
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let response = test::call_service(app, to_actix(raw).to_request()).await;
+    let status = response.status().as_u16();
+    let headers =
+        response.headers().iter().map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec())).collect();
+    let body = test::read_body(response).await.to_vec();
+    RawResponse { status, headers, body }
+}
+
 #[actix_web::test]
 async fn every_conformance_case_passes_in_process() {
     let report = run_in_process(|policy, raw| async move {
         let app = test::init_service(App::new().wrap(Cors::new(policy)).configure(example_actix::configure)).await;
-        let response = test::call_service(&app, to_actix(&raw).to_request()).await;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
-            .collect();
-        let body = test::read_body(response).await.to_vec();
-        RawResponse { status, headers, body }
+        answer(&app, &raw).await
     })
     .await;
     report.assert_passed();
@@ -42,15 +52,7 @@ async fn every_route_case_passes_in_process() {
     let report = run_routes_in_process(|table, raw| async move {
         let (cors, configure) = example_actix::routed(&table).expect("the cases' prefixes scope");
         let app = test::init_service(App::new().wrap(cors).configure(configure)).await;
-        let response = test::call_service(&app, to_actix(&raw).to_request()).await;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
-            .collect();
-        let body = test::read_body(response).await.to_vec();
-        RawResponse { status, headers, body }
+        answer(&app, &raw).await
     })
     .await;
     assert!(!report.results.is_empty());
@@ -65,15 +67,7 @@ async fn every_reload_case_passes_in_process() {
             let cors = Cors::new(live.clone());
             async move {
                 let app = test::init_service(App::new().wrap(cors).configure(example_actix::configure)).await;
-                let response = test::call_service(&app, to_actix(&raw).to_request()).await;
-                let status = response.status().as_u16();
-                let headers = response
-                    .headers()
-                    .iter()
-                    .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
-                    .collect();
-                let body = test::read_body(response).await.to_vec();
-                RawResponse { status, headers, body }
+                answer(&app, &raw).await
             }
         }
     })
