@@ -255,7 +255,10 @@ where
         steps(self, policy.into()).and_then(|step: Step| async move {
             Ok::<_, Infallible>(match step {
                 Step::Matched(decision, response) => finish(&decision.settle().await, response),
-                Step::NotFound(rejection, decision) => finish(&decision.settle().await, rejection_response(&rejection)),
+                Step::NotFound(rejection, decision) => {
+                    let response = rejected(&decision, &rejection);
+                    finish(&decision.settle().await, response)
+                }
             })
         })
     }
@@ -344,10 +347,20 @@ where
             Err(rejection) if rejection.is_not_found() => return Step::NotFound(rejection, decision),
             // The filter matched the path, not the method (a preflight's OPTIONS, usually), or
             // failed otherwise: this policy answers.
-            Err(rejection) => rejection_response(&rejection),
+            Err(rejection) => rejected(&decision, &rejection),
         };
         Step::Matched(decision, response)
     })
+}
+
+/// The response to a rejection, unless the policy replaces it anyway: a preflight it answers
+/// gets the policy's answer, whatever the routes made of the `OPTIONS` (building warp's
+/// rejection reply there cost more than the rest of the preflight).
+fn rejected(decision: &Decision, rejection: &Rejection) -> Response {
+    match decision {
+        Decision::Ready(deferred) if deferred.is_preflight() => Response::default(),
+        _ => rejection_response(rejection),
+    }
 }
 
 /// Applies the core's nesting rule ([`cors_core::nesting`]) to a response.
