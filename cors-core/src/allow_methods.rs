@@ -13,7 +13,7 @@ const SETTING: &str = "allow_methods";
 
 /// The methods a browser normalizes to uppercase (Fetch, "normalize a method"); every other
 /// method, `patch` included, is sent exactly as the page wrote it.
-const NORMALIZED: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+pub(crate) const NORMALIZED: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
 
 /// Fetch, "CORS-safelisted method": a preflight never fails for these.
 pub(crate) fn is_safelisted_method(method: &[u8]) -> bool {

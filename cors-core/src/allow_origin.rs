@@ -156,6 +156,17 @@ impl AllowOrigin {
         if self.reflect_any {
             return OriginMatch::Echo;
         }
+        // The async check ran only because every static rule and predicate refused this origin
+        // ([`needs_async_check`](Self::needs_async_check)): its outcome decides, without asking
+        // the predicates a second time.
+        if let Some(outcome) = checked {
+            return match outcome {
+                CheckOutcome::Allowed if self.refuses_insecure(&origin) => OriginMatch::Insecure,
+                CheckOutcome::Allowed => OriginMatch::Echo,
+                CheckOutcome::Refused => OriginMatch::Refused,
+                failed @ (CheckOutcome::Failed(_) | CheckOutcome::TimedOut(_)) => OriginMatch::CheckFailed(failed),
+            };
+        }
         // `Origin::parse` accepts only the serialization itself (`as_str` is `value`), which the
         // exact lookup above has already missed.
         if !self.patterns.is_empty() && self.matches_pattern(&origin) {
@@ -165,15 +176,11 @@ impl AllowOrigin {
             || (!self.request_predicates.is_empty() && {
                 let info = info();
                 self.request_predicates.iter().any(|p| p(&origin, &info))
-            })
-            || matches!(checked, Some(CheckOutcome::Allowed));
+            });
         if dynamic {
             return if self.refuses_insecure(&origin) { OriginMatch::Insecure } else { OriginMatch::Echo };
         }
-        match checked {
-            Some(failed @ (CheckOutcome::Failed(_) | CheckOutcome::TimedOut(_))) => OriginMatch::CheckFailed(failed),
-            _ => OriginMatch::Refused,
-        }
+        OriginMatch::Refused
     }
 
     /// Whether the static rules leave `value` to the async check: it is a well-formed origin
@@ -184,7 +191,8 @@ impl AllowOrigin {
         info: &dyn Fn() -> RequestInfo<'r>,
     ) -> Option<&'v str> {
         self.async_check.as_ref()?;
-        if self.any || self.reflect_any || value == b"null" {
+        // `null` never reaches a dynamic check; `*` and reflection never refuse.
+        if value == b"null" {
             return None;
         }
         match self.check(value, info, None) {

@@ -7,7 +7,7 @@
 //! match, so the builder canonicalizes it with the `url` crate (at build time, never per request)
 //! and the request side accepts only the canonical spellings, with checks that do not allocate.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// What the WHATWG host parser makes of a host written in a policy.
@@ -55,7 +55,8 @@ pub(crate) fn is_canonical_request_host(host: &[u8]) -> bool {
         let Some(parsed) = std::str::from_utf8(addr).ok().and_then(|a| a.parse::<Ipv6Addr>().ok()) else {
             return false;
         };
-        return writes_as(addr, |w| write_ipv6(parsed, w));
+        // URL standard, "IPv6 serializer", as the `url` crate writes it (no allocation).
+        return writes_as(host, |w| write!(w, "{}", url::Host::<&str>::Ipv6(parsed)));
     }
     if ends_in_a_number(host) {
         // URL standard, "IPv4 serializer": four decimal parts without leading zeros, which is
@@ -63,44 +64,6 @@ pub(crate) fn is_canonical_request_host(host: &[u8]) -> bool {
         return std::str::from_utf8(host).ok().and_then(|h| h.parse::<Ipv4Addr>().ok()).is_some();
     }
     true
-}
-
-/// URL standard, "IPv6 serializer": the first longest run of two or more zero pieces compressed
-/// to `::`, pieces in lowercase hexadecimal without leading zeros, never a dotted IPv4 tail.
-pub(crate) fn write_ipv6(addr: Ipv6Addr, out: &mut impl fmt::Write) -> fmt::Result {
-    let pieces = addr.segments();
-    let (mut best, mut best_len, mut run, mut run_len) = (None, 1usize, 0usize, 0usize);
-    for (i, &p) in pieces.iter().enumerate() {
-        if p == 0 {
-            if run_len == 0 {
-                run = i;
-            }
-            run_len += 1;
-            if run_len > best_len {
-                best = Some(run);
-                best_len = run_len;
-            }
-        } else {
-            run_len = 0;
-        }
-    }
-    let mut i = 0;
-    let mut need_colon = false;
-    while i < pieces.len() {
-        if best == Some(i) {
-            out.write_str("::")?;
-            i += best_len;
-            need_colon = false;
-            continue;
-        }
-        if need_colon {
-            out.write_char(':')?;
-        }
-        write!(out, "{:x}", pieces[i])?;
-        need_colon = true;
-        i += 1;
-    }
-    Ok(())
 }
 
 /// Whether `write` produces exactly `expected`, compared as it writes: no buffer.
@@ -169,18 +132,5 @@ mod tests {
         ] {
             assert!(!is_canonical_request_host(bad), "{}", String::from_utf8_lossy(bad));
         }
-    }
-
-    #[test]
-    fn ipv6_serializer_compresses_the_first_longest_run() {
-        let show = |a: Ipv6Addr| {
-            let mut s = String::new();
-            write_ipv6(a, &mut s).unwrap();
-            s
-        };
-        assert_eq!(show("1:0:0:2:0:0:0:3".parse().unwrap()), "1:0:0:2::3");
-        assert_eq!(show("1:0:0:2:0:0:3:4".parse().unwrap()), "1::2:0:0:3:4");
-        assert_eq!(show("1:0:2:3:4:5:6:7".parse().unwrap()), "1:0:2:3:4:5:6:7");
-        assert_eq!(show(Ipv6Addr::UNSPECIFIED), "::");
     }
 }

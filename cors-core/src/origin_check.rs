@@ -251,7 +251,6 @@ pub struct PendingCheck {
     policy: Policy,
     request: OwnedRequest,
     future: CheckFuture,
-    timeout: Duration,
 }
 
 impl PendingCheck {
@@ -268,17 +267,12 @@ impl PendingCheck {
             Ok(future) => future,
             Err(_) => Box::pin(std::future::ready(Err::<bool, CheckError>("the origin check panicked".into()))),
         };
-        PendingCheck {
-            policy: policy.clone(),
-            request: OwnedRequest::of(request),
-            future,
-            timeout: policy.inner.origin_check_timeout,
-        }
+        PendingCheck { policy: policy.clone(), request: OwnedRequest::of(request), future }
     }
 
     /// How long the check may take: [`PolicyBuilder::origin_check_timeout`](crate::PolicyBuilder::origin_check_timeout).
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.policy.inner.origin_check_timeout
     }
 
     /// Runs the check against `timer`, a future that completes after [`timeout`](Self::timeout)
@@ -291,7 +285,7 @@ impl PendingCheck {
 
 impl fmt::Debug for PendingCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PendingCheck").field("request", &self.request).field("timeout", &self.timeout).finish()
+        f.debug_struct("PendingCheck").field("request", &self.request).field("timeout", &self.timeout()).finish()
     }
 }
 
@@ -324,7 +318,7 @@ impl Future for CheckRun {
             Ok(Poll::Ready(Err(e))) => CheckOutcome::Failed(e.to_string()),
             Err(_) => CheckOutcome::Failed("the origin check panicked".to_owned()),
             Ok(Poll::Pending) => match this.timer.as_mut().poll(cx) {
-                Poll::Ready(()) => CheckOutcome::TimedOut(pending.timeout),
+                Poll::Ready(()) => CheckOutcome::TimedOut(pending.timeout()),
                 Poll::Pending => return Poll::Pending,
             },
         };

@@ -287,3 +287,23 @@ fn a_check_in_flight_finishes_on_the_policy_it_started_with() {
     assert_eq!(headers["access-control-allow-origin"], TENANT);
     assert!(source.current().pending_check(&request).is_none());
 }
+
+// The async check runs only after every predicate refused; its outcome decides without asking
+// the predicates again (which could answer differently the second time).
+#[test]
+fn predicates_are_asked_once_per_request() {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&asked);
+    let policy = Policy::builder()
+        .allow_origin_request_predicate(move |_, _| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            false
+        })
+        .allow_origin_async(|_| ready(Ok::<_, std::io::Error>(true)))
+        .build()
+        .unwrap();
+    let (outcome, headers, _) = run(&policy, &get(TENANT), false);
+    assert_eq!(outcome, CheckOutcome::Allowed);
+    assert_eq!(headers["access-control-allow-origin"], TENANT);
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+}

@@ -39,7 +39,7 @@ use std::time::Duration;
 
 use http::HeaderMap;
 
-use crate::allow_methods::is_forbidden_method;
+use crate::allow_methods::{is_forbidden_method, is_safelisted_method, NORMALIZED};
 use crate::header_names::{is_forbidden_request_header, is_token};
 
 pub use blocked::Blocked;
@@ -87,7 +87,7 @@ impl Readable {
 
 /// Fetch, "normalize a method": only these six are uppercased.
 fn normalize_method(method: &str) -> String {
-    for m in ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"] {
+    for m in NORMALIZED {
         if m.eq_ignore_ascii_case(method) {
             return m.to_owned();
         }
@@ -254,9 +254,7 @@ impl BrowserRequest {
     /// a header that is not; Private Network Access preflights every request to a more private
     /// address space.
     pub fn needs_preflight(&self) -> bool {
-        !matches!(self.method.as_str(), "GET" | "HEAD" | "POST")
-            || !self.unsafe_header_names().is_empty()
-            || self.target.is_some()
+        !is_safelisted_method(self.method.as_bytes()) || !self.unsafe_header_names().is_empty() || self.target.is_some()
     }
 
     /// The address space of a Private Network Access request, if it is one.
@@ -363,7 +361,7 @@ impl BrowserRequest {
             .ok_or(Blocked::UnparsableList { header: "Access-Control-Allow-Headers" })?;
         let wildcard = |list: &[String]| !self.credentials && list.iter().any(|m| m == "*");
         // Methods compare byte for byte; a safelisted method always passes.
-        let safelisted = matches!(self.method.as_str(), "GET" | "HEAD" | "POST");
+        let safelisted = is_safelisted_method(self.method.as_bytes());
         if !safelisted && !methods.contains(&self.method) && !wildcard(&methods) {
             return Err(Blocked::MethodNotAllowed { method: self.method.clone() });
         }

@@ -1,7 +1,7 @@
 //! What passes today but is fragile, or is wrong in a way no browser reports: found on the
 //! answers the probe got.
 
-use cors_core::browser::{BrowserRequest, CHROMIUM_MAX_AGE, FIREFOX_MAX_AGE};
+use cors_core::browser::{parse_max_age, Blocked, BrowserRequest, CHROMIUM_MAX_AGE, DEFAULT_MAX_AGE, FIREFOX_MAX_AGE};
 use cors_core::conformance::RawResponse;
 use url::Url;
 
@@ -49,9 +49,9 @@ pub fn warnings(url: &Url, request: &BrowserRequest, findings: &Findings) -> Vec
         redirects(exchange, &mut out);
         if exchange.step == Step::Preflight {
             max_age(&exchange.response, &mut out);
-            wildcard_authorization(request, &exchange.response, &mut out);
         }
     }
+    wildcard_authorization(findings, &mut out);
     match &findings.made_up {
         Ok(m) if m.origin_granted && allow_origin(&m.exchange.response).as_deref() == Some(MADE_UP_ORIGIN) => {
             let credentials = m.exchange.response.values("access-control-allow-credentials").any(|v| v == b"true");
@@ -179,13 +179,18 @@ fn redirects(exchange: &Exchange, out: &mut Vec<Warning>) {
     });
 }
 
-/// Fetch, "CORS-preflight fetch": the cache lifetime browsers actually use.
+/// Fetch, "CORS-preflight fetch": the cache lifetime browsers actually use, parsed as the model
+/// parses it (`parse_max_age`: one value of digits, or the default 5 s).
 fn max_age(response: &RawResponse, out: &mut Vec<Warning>) {
-    let Some(raw) = response.values("access-control-max-age").next() else { return };
-    let text = String::from_utf8_lossy(raw).trim().to_owned();
-    match text.parse::<u64>() {
-        Ok(seconds) if seconds > CHROMIUM_MAX_AGE.as_secs() => {
-            let firefox = if seconds > FIREFOX_MAX_AGE.as_secs() {
+    let values: Vec<String> =
+        response.values("access-control-max-age").map(|v| String::from_utf8_lossy(v).trim().to_owned()).collect();
+    if values.is_empty() {
+        return;
+    }
+    let text = values.join(", ");
+    match parse_max_age(&response.header_map()) {
+        Some(age) if age > CHROMIUM_MAX_AGE => {
+            let firefox = if age > FIREFOX_MAX_AGE {
                 format!(" and Firefox to {} s", FIREFOX_MAX_AGE.as_secs())
             } else {
                 format!(" (Firefox allows up to {} s)", FIREFOX_MAX_AGE.as_secs())
@@ -193,30 +198,28 @@ fn max_age(response: &RawResponse, out: &mut Vec<Warning>) {
             out.push(warn(
                 "max-age-above-cap",
                 format!(
-                    "`Access-Control-Max-Age: {seconds}` is above the browsers' caps: Chromium caches a preflight \
+                    "`Access-Control-Max-Age: {text}` is above the browsers' caps: Chromium caches a preflight \
                      for {} s at most{firefox}; send at most {} so the value says what browsers do",
                     CHROMIUM_MAX_AGE.as_secs(),
                     CHROMIUM_MAX_AGE.as_secs()
                 ),
             ));
         }
-        Ok(_) => {}
-        Err(_) => out.push(warn(
+        Some(_) => {}
+        None => out.push(warn(
             "max-age-invalid",
-            format!("`Access-Control-Max-Age: {text}` is not a number of seconds: browsers ignore it and cache 5 s"),
+            format!(
+                "`Access-Control-Max-Age: {text}` is not one number of seconds: browsers ignore it and cache {} s",
+                DEFAULT_MAX_AGE.as_secs()
+            ),
         )),
     }
 }
 
-/// Fetch, "CORS non-wildcard request-header name": `*` never covers `authorization`.
-fn wildcard_authorization(request: &BrowserRequest, response: &RawResponse, out: &mut Vec<Warning>) {
-    let sends = request.headers().iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization"));
-    // With credentials `*` is no wildcard in any browser: that is a plain block, not fragile.
-    if sends
-        && !request.includes_credentials()
-        && has_token(response, "access-control-allow-headers", "*")
-        && !has_token(response, "access-control-allow-headers", "authorization")
-    {
+/// Fetch, "CORS non-wildcard request-header name": where the standard blocks what today's
+/// browsers let through (the probe checked the preflight under both rules), the page is fragile.
+fn wildcard_authorization(findings: &Findings, out: &mut Vec<Warning>) {
+    if findings.standard == Some(Blocked::HeaderNotAllowed { header: "authorization".to_owned() }) {
         out.push(warn(
             "wildcard-authorization",
             "`Access-Control-Allow-Headers: *` does not cover `authorization` in the Fetch standard: today's \
