@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-use cors_core::{Answered, CheckRun, Deferred, Finish};
+use cors_core::{CheckRun, Deferred};
 use http::Response;
 use pin_project_lite::pin_project;
 
@@ -72,7 +72,7 @@ where
             Err(_) if deferred.is_preflight() => Response::new(B::default()),
             Err(error) => return Poll::Ready(Err(error)),
         };
-        Poll::Ready(Ok(finish(deferred, response)))
+        Poll::Ready(Ok(deferred.finish_response(response)))
     }
 }
 
@@ -85,26 +85,6 @@ fn poll_check(decision: &mut Decision, cx: &mut Context<'_>) -> bool {
         }
     }
     true
-}
-
-/// The most headers a preflight answer has: `Vary` and the seven CORS response headers.
-const PREFLIGHT_HEADERS: usize = 8;
-
-/// Applies the core's rule to the inner response.
-fn finish<B: Default>(deferred: &Deferred, mut response: Response<B>) -> Response<B> {
-    match deferred.finish(response.extensions().get::<Answered>().is_some()) {
-        Finish::Keep => return response,
-        Finish::Headers(headers) => headers.apply(response.headers_mut()),
-        Finish::Preflight { status, headers } => {
-            response = Response::new(B::default());
-            *response.status_mut() = status;
-            // Room for the answer's headers at once (up to eight), rather than growing twice.
-            *response.headers_mut() = http::HeaderMap::with_capacity(PREFLIGHT_HEADERS);
-            headers.apply(response.headers_mut());
-        }
-    }
-    response.extensions_mut().insert(Answered);
-    response
 }
 
 impl<F, B, E> std::fmt::Debug for ResponseFuture<F, B, E> {

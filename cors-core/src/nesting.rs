@@ -159,6 +159,40 @@ impl Deferred {
     pub fn headers(&self) -> &Forward {
         &self.headers
     }
+
+    /// [`finish`](Self::finish) applied to an `http::Response`, for adapters over the `http`
+    /// types: kept as it is when an inner policy answered; otherwise given this policy's headers,
+    /// or replaced by its preflight answer (the status, no body), then marked [`Answered`].
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder().allow_any_origin().allow_methods(["PUT"]).build()?;
+    /// let preflight = http::Request::options("/")
+    ///     .header("origin", "https://a.example")
+    ///     .header("access-control-request-method", "PUT")
+    ///     .body(())?;
+    /// // The routes answered the OPTIONS with 405: the policy's answer replaces it.
+    /// let routed = http::Response::builder().status(405).body(String::from("no"))?;
+    /// let response = policy.decide_deferred(&preflight).finish_response(routed);
+    /// assert_eq!(response.status(), 204);
+    /// assert!(response.body().is_empty());
+    /// assert!(response.extensions().get::<cors_core::Answered>().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn finish_response<B: Default>(&self, mut response: http::Response<B>) -> http::Response<B> {
+        match self.finish(response.extensions().get::<Answered>().is_some()) {
+            Finish::Keep => return response,
+            Finish::Headers(headers) => headers.apply(response.headers_mut()),
+            Finish::Preflight { status, headers } => {
+                response = http::Response::new(B::default());
+                *response.status_mut() = status;
+                // Room for all it writes at once: `Vary` and the seven CORS response headers.
+                *response.headers_mut() = http::HeaderMap::with_capacity(8);
+                headers.apply(response.headers_mut());
+            }
+        }
+        response.extensions_mut().insert(Answered);
+        response
+    }
 }
 
 impl Policy {

@@ -132,7 +132,7 @@ pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, Reloadable
 use std::convert::Infallible;
 use std::future::ready;
 
-use cors_core::{Answered, CorsRequest, Deferred, Finish, PendingCheck};
+use cors_core::{CorsRequest, Deferred, PendingCheck};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::path::FullPath;
 use warp::reject::{self, Rejection};
@@ -241,7 +241,7 @@ where
     ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync {
         steps(self, policy.into()).and_then(|step: Step| async move {
             match step {
-                Step::Matched(decision, response) => Ok(finish(&decision.settle().await, response)),
+                Step::Matched(decision, response) => Ok(decision.settle().await.finish_response(response)),
                 // Another branch's, or the outermost wrapper's: the check (if any) is not run.
                 Step::NotFound(rejection, _) => Err(rejection),
             }
@@ -254,10 +254,10 @@ where
     ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync {
         steps(self, policy.into()).and_then(|step: Step| async move {
             Ok::<_, Infallible>(match step {
-                Step::Matched(decision, response) => finish(&decision.settle().await, response),
+                Step::Matched(decision, response) => decision.settle().await.finish_response(response),
                 Step::NotFound(rejection, decision) => {
                     let response = rejected(&decision, &rejection);
-                    finish(&decision.settle().await, response)
+                    decision.settle().await.finish_response(response)
                 }
             })
         })
@@ -361,20 +361,6 @@ fn rejected(decision: &Decision, rejection: &Rejection) -> Response {
         Decision::Ready(deferred) if deferred.is_preflight() => Response::default(),
         _ => rejection_response(rejection),
     }
-}
-
-/// Applies the core's nesting rule ([`cors_core::nesting`]) to a response.
-fn finish(deferred: &Deferred, mut response: Response) -> Response {
-    match deferred.finish(response.extensions().get::<Answered>().is_some()) {
-        Finish::Keep => return response,
-        Finish::Headers(headers) => headers.apply(response.headers_mut()),
-        Finish::Preflight { status, headers } => {
-            response = status.into_response();
-            headers.apply(response.headers_mut());
-        }
-    }
-    response.extensions_mut().insert(Answered);
-    response
 }
 
 /// The error types a wrapped filter may have: [`Rejection`] and [`Infallible`]. Sealed.
