@@ -25,8 +25,11 @@ struct PatternTarget {
 
 /// The outcome of matching a request's origin.
 pub(crate) enum OriginMatch<'p> {
-    /// Answer with this precomputed value (an exact origin, or `*`).
-    Value(&'p HeaderValue),
+    /// Answer with `*`.
+    Any,
+    /// Answer with the precomputed value of the policy's listed origin number `i`
+    /// ([`AllowOrigin::listed`]).
+    Listed(usize),
     /// Answer with the request's own origin (a pattern, predicate, `null` or the dangerous reflect).
     Echo,
     /// Not allowed.
@@ -48,8 +51,11 @@ pub(crate) struct AllowOrigin {
     /// Credentials without `allow_insecure_origins_with_credentials_dangerously`: dynamic checks
     /// must not grant plain-`http` origins other than loopback.
     refuse_insecure: bool,
-    /// Keyed by the origin's serialization, the bytes a browser sends.
-    exact: HashMap<Box<[u8]>, HeaderValue, LookupHash>,
+    /// Keyed by the origin's serialization, the bytes a browser sends: its index in `listed`.
+    exact: HashMap<Box<[u8]>, usize, LookupHash>,
+    /// The listed origins' answer values, made once: an answer keeps an index, so a request
+    /// clones nothing of them.
+    listed: Vec<HeaderValue>,
     patterns: HashMap<Box<str>, Vec<PatternTarget>>,
     predicates: Vec<Predicate>,
     request_predicates: Vec<RequestPredicate>,
@@ -58,7 +64,6 @@ pub(crate) struct AllowOrigin {
     pub(crate) display: String,
 }
 
-static WILDCARD: HeaderValue = HeaderValue::from_static("*");
 const DISPLAY_LIMIT: usize = 8;
 
 impl AllowOrigin {
@@ -83,10 +88,8 @@ impl AllowOrigin {
                 OriginRule::Exact(s) => {
                     // Validated as a serialized origin, hence a valid header value.
                     if let Ok(value) = HeaderValue::from_str(&s) {
-                        // Clone once so the value's storage is shared: later clones are a
-                        // reference-count increment, never an allocation.
-                        let _shared = value.clone();
-                        this.exact.insert(s.into_bytes().into_boxed_slice(), value);
+                        this.exact.insert(s.into_bytes().into_boxed_slice(), this.listed.len());
+                        this.listed.push(value);
                     }
                 }
                 OriginRule::Pattern { scheme, host, subdomains, port } => {
@@ -124,6 +127,11 @@ impl AllowOrigin {
         this
     }
 
+    /// The answer value of listed origin number `i` (an index [`check`](Self::check) gave).
+    pub(crate) fn listed(&self, i: usize) -> Option<&HeaderValue> {
+        self.listed.get(i)
+    }
+
     /// Matches one `Origin` value. Fetch, "CORS check": the answer must be `*` or the request's
     /// serialized origin byte for byte, so matching is exact, never by prefix, suffix or substring.
     ///
@@ -136,7 +144,7 @@ impl AllowOrigin {
         checked: Option<&'p CheckOutcome>,
     ) -> OriginMatch<'p> {
         if self.any {
-            return OriginMatch::Value(&WILDCARD);
+            return OriginMatch::Any;
         }
         // HTML, "serialization of an origin": an opaque origin serializes as `null`.
         if value == b"null" {
@@ -145,8 +153,8 @@ impl AllowOrigin {
         // A listed origin is stored as its serialization, so a byte-equal `Origin` is that origin:
         // the common case is answered without parsing.
         if !self.reflect_any {
-            if let Some(v) = self.exact.get(value) {
-                return OriginMatch::Value(v);
+            if let Some(&i) = self.exact.get(value) {
+                return OriginMatch::Listed(i);
             }
         }
         let origin = match Origin::parse(value) {
@@ -265,7 +273,7 @@ mod tests {
     fn allowed(a: &AllowOrigin, origin: &str) -> bool {
         let request = http::Request::new(());
         let info = || RequestInfo::of(&request);
-        matches!(a.check(origin.as_bytes(), &info, None), OriginMatch::Value(_) | OriginMatch::Echo)
+        matches!(a.check(origin.as_bytes(), &info, None), OriginMatch::Any | OriginMatch::Listed(_) | OriginMatch::Echo)
     }
 
     // Fetch, "CORS check": byte-for-byte comparison with the serialized origin.

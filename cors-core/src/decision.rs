@@ -14,6 +14,29 @@ use crate::response::{merge_vary, remove_cors_headers, ResponseHeaders};
 
 pub(crate) const TRUE: HeaderValue = HeaderValue::from_static("true");
 pub(crate) const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("origin");
+static ANY: HeaderValue = HeaderValue::from_static("*");
+
+/// An answer's `Access-Control-Allow-Origin`, kept without copying what the policy holds.
+#[derive(Clone, Debug)]
+pub(crate) enum AllowedOrigin {
+    /// `*`.
+    Any,
+    /// The policy's listed origin number `i`: its value, made when the policy was built.
+    Listed(usize),
+    /// The request's own origin (a pattern, predicate or `null` allowed it).
+    Echo(HeaderValue),
+}
+
+impl AllowedOrigin {
+    /// The header value, from `inner` for a listed origin.
+    pub(crate) fn value<'v>(&'v self, inner: &'v Inner) -> Option<&'v HeaderValue> {
+        match self {
+            AllowedOrigin::Any => Some(&ANY),
+            AllowedOrigin::Listed(i) => inner.origins.listed(*i),
+            AllowedOrigin::Echo(value) => Some(value),
+        }
+    }
+}
 
 /// The policy's decision for one request: what to do, and the refusal, if any.
 ///
@@ -73,7 +96,7 @@ pub(crate) enum Stage {
 #[derive(Debug)]
 pub struct Preflight<'a> {
     pub(crate) inner: &'a Inner,
-    pub(crate) allow_origin: Option<HeaderValue>,
+    pub(crate) allow_origin: Option<AllowedOrigin>,
     pub(crate) method: &'a [u8],
     pub(crate) requested: RequestedHeaders<'a>,
     pub(crate) private_network: bool,
@@ -97,7 +120,8 @@ impl Preflight<'_> {
     pub fn apply<H: ResponseHeaders + ?Sized>(&self, headers: &mut H) {
         remove_cors_headers(headers);
         let echo = Echo::Request { method: self.method, requested: self.requested.lines() };
-        write_preflight(self.inner, self.allow_origin.as_ref(), echo, self.private_network, self.stage, headers);
+        let allow_origin = self.allow_origin.as_ref().and_then(|o| o.value(self.inner));
+        write_preflight(self.inner, allow_origin, echo, self.private_network, self.stage, headers);
     }
 }
 
@@ -157,7 +181,7 @@ fn echoed_lines<'r>(lines: &'r [&'r [u8]]) -> impl Iterator<Item = HeaderValue> 
 #[derive(Debug)]
 pub struct Forward {
     pub(crate) policy: Policy,
-    pub(crate) allow_origin: Option<HeaderValue>,
+    pub(crate) allow_origin: Option<AllowedOrigin>,
     pub(crate) preflight: Option<PreflightOwned>,
 }
 
@@ -173,9 +197,10 @@ impl Forward {
     pub fn apply<H: ResponseHeaders + ?Sized>(&self, headers: &mut H) {
         let inner = &*self.policy.inner;
         remove_cors_headers(headers);
+        let allow_origin = self.allow_origin.as_ref().and_then(|o| o.value(inner));
         if let Some(p) = &self.preflight {
             let echo = Echo::Kept(p.echoed.as_deref());
-            write_preflight(inner, self.allow_origin.as_ref(), echo, p.private_network, p.stage, headers);
+            write_preflight(inner, allow_origin, echo, p.private_network, p.stage, headers);
             return;
         }
         // Vary: the answer depends on the origin unless the policy is `*` without credentials;
@@ -183,7 +208,7 @@ impl Forward {
         if inner.origin_dependent {
             merge_vary(headers, &["origin"], &VARY_ORIGIN);
         }
-        if let Some(origin) = &self.allow_origin {
+        if let Some(origin) = allow_origin {
             headers.append_value(&ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             if inner.credentials {
                 headers.append_value(&ACCESS_CONTROL_ALLOW_CREDENTIALS, &TRUE);

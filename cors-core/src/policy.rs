@@ -8,7 +8,7 @@ use http::{HeaderName, HeaderValue, StatusCode};
 
 use crate::allow_methods::{AllowMethods, MAX_REQUEST_METHOD_LEN};
 use crate::allow_origin::{AllowOrigin, OriginMatch};
-use crate::decision::{Action, Decision, Forward, Preflight, PreflightOwned, Stage, TRUE, VARY_ORIGIN};
+use crate::decision::{Action, AllowedOrigin, Decision, Forward, Preflight, PreflightOwned, Stage, TRUE, VARY_ORIGIN};
 use crate::error::Problem;
 use crate::header_names::{
     is_token, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
@@ -166,11 +166,7 @@ impl Policy {
     /// [`pending_check`](Self::pending_check) first: `decide` alone never waits, so an origin only
     /// the check could allow is refused.
     pub fn decide<'a, R: CorsRequest + ?Sized>(&'a self, request: &'a R) -> Decision<'a> {
-        let decision = self.decide_inner(request, None);
-        if let Some(refusal) = &decision.refusal {
-            tracing::debug!(target: "cors", method = %Shown(request.method()), "CORS request refused: {refusal}");
-        }
-        decision
+        self.decide_inner(request, None)
     }
 
     /// The async origin check this request waits for, if any: only when the policy has one
@@ -181,13 +177,10 @@ impl Policy {
     /// [`Checked::decide`](crate::Checked::decide); see [`PendingCheck`].
     pub fn pending_check<R: CorsRequest + ?Sized>(&self, request: &R) -> Option<PendingCheck> {
         let check = self.inner.origins.async_check.as_ref()?;
-        let mut origin: Option<&[u8]> = None;
-        let mut count = 0usize;
-        request.for_each_header(&ORIGIN, &mut |v| {
-            count += 1;
-            origin.get_or_insert(v);
-        });
-        let origin = origin.filter(|_| count == 1)?;
+        let (origin, more) = request.first_header(&ORIGIN)?;
+        if more {
+            return None;
+        }
         let info = || RequestInfo::of(request);
         let origin = self.inner.origins.needs_async_check(origin, &info)?;
         Some(PendingCheck::new(self, request, origin, check))
@@ -199,64 +192,62 @@ impl Policy {
         request: &'a R,
         outcome: &'a CheckOutcome,
     ) -> Decision<'a> {
-        let decision = self.decide_inner(request, Some(outcome));
-        match &decision.refusal {
-            Some(refusal @ Refusal::OriginCheckFailed { .. }) => {
-                tracing::warn!(target: "cors", method = %Shown(request.method()), "CORS request refused: {refusal}");
-            }
-            Some(refusal) => {
-                tracing::debug!(target: "cors", method = %Shown(request.method()), "CORS request refused: {refusal}");
-            }
-            None => {}
-        }
-        decision
+        self.decide_inner(request, Some(outcome))
     }
 
-    #[inline]
+    // Inlined into each caller, so the decision is built where the caller keeps it (a move of the
+    // whole `Decision` was a seventh of an actual request's instructions).
+    #[inline(always)]
     fn decide_inner<'a, R: CorsRequest + ?Sized>(
         &'a self,
         request: &'a R,
         checked: Option<&'a CheckOutcome>,
     ) -> Decision<'a> {
-        let inner = &*self.inner;
-        let mut origin: Option<&'a [u8]> = None;
-        let mut origins = 0usize;
-        let mut acrm: Option<&'a [u8]> = None;
-        let mut acrm_count = 0usize;
-        let mut requested = RequestedHeaders::new();
-        let mut private_network = false;
         if request.method() == b"OPTIONS" {
-            // A possible preflight: its four headers in one pass where the request type allows.
-            request.for_each_header_of(&PREFLIGHT_HEADERS, &mut |i, v| match i {
-                0 => {
-                    origins += 1;
-                    origin.get_or_insert(v);
-                }
-                1 => {
-                    acrm_count += 1;
-                    acrm.get_or_insert(v);
-                }
-                2 => requested.push(v),
-                _ => private_network |= v == b"true",
-            });
-            // An OPTIONS without Origin is an ordinary request.
-            if origins == 0 {
-                acrm = None;
-            }
-        } else {
-            request.for_each_header(&ORIGIN, &mut |v| {
-                origins += 1;
-                origin.get_or_insert(v);
-            });
+            return self.decide_options(request, checked);
         }
-        // Fetch, "CORS check": the answer is `*`, or the request's origin byte for byte.
-        let (allow_origin, refusal) = match origin {
-            None => (inner.origins.any.then_some(WILDCARD), None),
-            Some(_) if inner.origins.any => (Some(WILDCARD), None),
+        let (origin, origins) = match request.first_header(&ORIGIN) {
+            Some((value, more)) => (Some(value), 1 + usize::from(more)),
+            None => (None, 0),
+        };
+        let (allow_origin, refusal) = self.answer_origin(request, origin, origins, checked);
+        self.forward(request, allow_origin, refusal)
+    }
+
+    /// An ordinary request's decision. The refusal is logged before the decision is built, so
+    /// that it is built in its caller's place.
+    #[inline(always)]
+    fn forward<'a, R: CorsRequest + ?Sized>(
+        &'a self,
+        request: &R,
+        allow_origin: Option<AllowedOrigin>,
+        refusal: Option<Refusal<'a>>,
+    ) -> Decision<'a> {
+        if let Some(refusal) = &refusal {
+            log_refusal(request.method(), refusal);
+        }
+        let forward = Forward { policy: self.clone(), allow_origin, preflight: None };
+        Decision { action: Action::Forward(forward), refusal }
+    }
+
+    /// Fetch, "CORS check": the answer is `*`, or the request's origin byte for byte.
+    #[inline(always)]
+    fn answer_origin<'a, R: CorsRequest + ?Sized>(
+        &'a self,
+        request: &'a R,
+        origin: Option<&'a [u8]>,
+        origins: usize,
+        checked: Option<&'a CheckOutcome>,
+    ) -> (Option<AllowedOrigin>, Option<Refusal<'a>>) {
+        let inner = &*self.inner;
+        match origin {
+            None => (inner.origins.any.then_some(AllowedOrigin::Any), None),
+            Some(_) if inner.origins.any => (Some(AllowedOrigin::Any), None),
             Some(_) if origins > 1 => (None, Some(Refusal::MultipleOrigins)),
             Some(value) => match inner.origins.check(value, &|| RequestInfo::of(request), checked) {
-                OriginMatch::Value(v) => (Some(v.clone()), None),
-                OriginMatch::Echo => (request.origin_value(), None),
+                OriginMatch::Any => (Some(AllowedOrigin::Any), None),
+                OriginMatch::Listed(i) => (Some(AllowedOrigin::Listed(i)), None),
+                OriginMatch::Echo => (request.origin_value().map(AllowedOrigin::Echo), None),
                 OriginMatch::Refused => {
                     (None, Some(Refusal::OriginNotAllowed { origin: Shown(value), allowed: &inner.origins.display }))
                 }
@@ -266,12 +257,42 @@ impl Policy {
                 }
                 OriginMatch::Malformed(why) => (None, Some(Refusal::MalformedOrigin { origin: Shown(value), why })),
             },
-        };
-        let Some(method) = acrm else {
-            let forward = Forward { policy: self.clone(), allow_origin, preflight: None };
-            return Decision { action: Action::Forward(forward), refusal };
-        };
+        }
+    }
 
+    /// An `OPTIONS`: a preflight if it has `Origin` and `Access-Control-Request-Method`, else an
+    /// ordinary request. Out of line, so that an actual request's decision stays small.
+    #[inline(never)]
+    fn decide_options<'a, R: CorsRequest + ?Sized>(
+        &'a self,
+        request: &'a R,
+        checked: Option<&'a CheckOutcome>,
+    ) -> Decision<'a> {
+        let mut origin: Option<&'a [u8]> = None;
+        let mut origins = 0usize;
+        let mut acrm: Option<&'a [u8]> = None;
+        let mut acrm_count = 0usize;
+        let mut requested = RequestedHeaders::new();
+        let mut private_network = false;
+        // Its four headers in one pass where the request type allows.
+        request.for_each_header_of(&PREFLIGHT_HEADERS, &mut |i, v| match i {
+            0 => {
+                origins += 1;
+                origin.get_or_insert(v);
+            }
+            1 => {
+                acrm_count += 1;
+                acrm.get_or_insert(v);
+            }
+            2 => requested.push(v),
+            _ => private_network |= v == b"true",
+        });
+        let (allow_origin, refusal) = self.answer_origin(request, origin, origins, checked);
+        // An OPTIONS without Origin is an ordinary request.
+        let Some(method) = acrm.filter(|_| origins > 0) else {
+            return self.forward(request, allow_origin, refusal);
+        };
+        let inner = &*self.inner;
         let (stage, refusal) = if refusal.is_some() {
             (Stage::OriginRefused, refusal)
         } else if acrm_count != 1 || method.len() > MAX_REQUEST_METHOD_LEN || !is_token(method) {
@@ -305,6 +326,9 @@ impl Policy {
                 HeadersVerdict::Allowed => (Stage::All, None),
             }
         };
+        if let Some(refusal) = &refusal {
+            log_refusal(b"OPTIONS", refusal);
+        }
         let private_network = private_network && inner.private_network;
         if inner.passthrough {
             // Kept past the request: nothing of it is copied unless the answer echoes it.
@@ -314,6 +338,18 @@ impl Policy {
         }
         let preflight = Preflight { inner, allow_origin, method, requested, private_network, stage };
         Decision { action: Action::Preflight(preflight), refusal }
+    }
+}
+
+/// A refusal is logged at debug level, a failed async check at warn level (the check's fault, not
+/// the request's). Out of line, so that the decision's own code stays small.
+#[cold]
+#[inline(never)]
+fn log_refusal(method: &[u8], refusal: &Refusal<'_>) {
+    if let Refusal::OriginCheckFailed { .. } = refusal {
+        tracing::warn!(target: "cors", method = %Shown(method), "CORS request refused: {refusal}");
+    } else {
+        tracing::debug!(target: "cors", method = %Shown(method), "CORS request refused: {refusal}");
     }
 }
 

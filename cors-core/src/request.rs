@@ -50,6 +50,28 @@ pub trait CorsRequest {
         }
     }
 
+    /// The first value of the header `name` (given in lowercase), and whether another line of it
+    /// follows: what a header that may appear only once needs (`Origin`, on every request). The
+    /// default goes through [`for_each_header`](Self::for_each_header).
+    ///
+    /// ```
+    /// use cors_core::CorsRequest;
+    /// use http::header::ORIGIN;
+    /// let request = http::Request::get("/").header("origin", "https://a.example").body(())?;
+    /// assert_eq!(request.first_header(&ORIGIN), Some((&b"https://a.example"[..], false)));
+    /// let twice = http::Request::get("/").header("origin", "https://a.example").header("origin", "https://b.example").body(())?;
+    /// assert_eq!(twice.first_header(&ORIGIN), Some((&b"https://a.example"[..], true)));
+    /// # Ok::<(), http::Error>(())
+    /// ```
+    fn first_header<'s>(&'s self, name: &HeaderName) -> Option<(&'s [u8], bool)> {
+        let mut first: Option<(&'s [u8], bool)> = None;
+        self.for_each_header(name, &mut |v| match &mut first {
+            None => first = Some((v, false)),
+            Some((_, more)) => *more = true,
+        });
+        first
+    }
+
     /// The request's path, without the query, for request-aware origin checks
     /// ([`RequestInfo::path`](crate::RequestInfo::path)). The default is `None`.
     fn path(&self) -> Option<&str> {
@@ -93,6 +115,12 @@ fn each<'s>(headers: &'s http::HeaderMap, name: &HeaderName, f: &mut dyn FnMut(&
     }
 }
 
+fn first<'s>(headers: &'s http::HeaderMap, name: &HeaderName) -> Option<(&'s [u8], bool)> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next()?;
+    Some((first.as_bytes(), values.next().is_some()))
+}
+
 /// Several names: one pass comparing names when the map is small (a lookup hashes the name), else
 /// a lookup per name.
 fn each_of<'s>(headers: &'s http::HeaderMap, names: &[&HeaderName], f: &mut dyn FnMut(usize, &'s [u8])) {
@@ -124,6 +152,10 @@ impl<B> CorsRequest for http::Request<B> {
         each_of(self.headers(), names, f);
     }
 
+    fn first_header<'s>(&'s self, name: &HeaderName) -> Option<(&'s [u8], bool)> {
+        first(self.headers(), name)
+    }
+
     fn origin_value(&self) -> Option<HeaderValue> {
         self.headers().get(http::header::ORIGIN).cloned()
     }
@@ -148,6 +180,10 @@ impl CorsRequest for http::request::Parts {
 
     fn for_each_header_of<'s>(&'s self, names: &[&HeaderName], f: &mut dyn FnMut(usize, &'s [u8])) {
         each_of(&self.headers, names, f);
+    }
+
+    fn first_header<'s>(&'s self, name: &HeaderName) -> Option<(&'s [u8], bool)> {
+        first(&self.headers, name)
     }
 
     fn origin_value(&self) -> Option<HeaderValue> {

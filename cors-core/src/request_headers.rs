@@ -8,7 +8,7 @@ use http::HeaderValue;
 use crate::error::{Problem, ProblemKind};
 use crate::header_list::{header_list, HeaderList, Rejection};
 use crate::header_names::{is_forbidden_request_header, BYTE_CLASS, TCHAR, UPPER};
-use crate::lookup_hash::LookupHash;
+use crate::lookup_hash::{load_word, LookupHash};
 
 const SETTING: &str = "allow_headers";
 
@@ -93,13 +93,8 @@ struct Fingerprint {
 
 impl Fingerprint {
     fn of(name: &[u8]) -> Self {
-        let word = |bytes: &[u8]| {
-            let mut w = [0u8; 8];
-            w[..bytes.len()].copy_from_slice(bytes);
-            u64::from_le_bytes(w)
-        };
         let n = name.len().min(8);
-        Fingerprint { len: name.len(), head: word(&name[..n]), tail: word(&name[name.len() - n..]) }
+        Fingerprint { len: name.len(), head: load_word(&name[..n]), tail: load_word(&name[name.len() - n..]) }
     }
 }
 
