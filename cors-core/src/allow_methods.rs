@@ -4,6 +4,7 @@ use http::HeaderValue;
 
 use crate::error::{Problem, ProblemKind};
 use crate::header_names::is_token;
+use crate::lookup_hash::load_word;
 
 /// Longest `Access-Control-Request-Method` considered: the longest registered HTTP methods are
 /// under 20 bytes. A longer value is refused without further work, and never echoed or copied.
@@ -29,6 +30,9 @@ pub(crate) fn is_forbidden_method(method: &str) -> bool {
 pub(crate) struct AllowMethods {
     pub(crate) any: bool,
     list: Vec<Box<[u8]>>,
+    /// Each listed method's length and first eight bytes (zero-padded): a method of up to eight
+    /// bytes is found by comparing integers.
+    words: Vec<(usize, u64)>,
     /// `Access-Control-Allow-Methods` as sent: the joined list, or `*`.
     pub(crate) header: HeaderValue,
     pub(crate) display: String,
@@ -99,13 +103,21 @@ impl AllowMethods {
         };
         let _shared = header.clone();
         let display = if any { "*".to_owned() } else { joined };
-        AllowMethods { any, list, header, display }
+        let words = list.iter().map(|m| (m.len(), load_word(m))).collect();
+        AllowMethods { any, list, words, header, display }
     }
 
     /// Fetch, "CORS-preflight fetch", step "if methods does not contain request's method": a
     /// safelisted method passes whatever the answer says; any other must be listed byte for byte.
     pub(crate) fn allows(&self, method: &[u8]) -> bool {
-        self.any || is_safelisted_method(method) || self.list.iter().any(|m| **m == *method)
+        if self.any || is_safelisted_method(method) {
+            return true;
+        }
+        if method.len() <= 8 {
+            let word = (method.len(), load_word(method));
+            return self.words.contains(&word);
+        }
+        self.list.iter().any(|m| **m == *method)
     }
 
     /// Whether the policy lists this method in another case (for the refusal's hint).

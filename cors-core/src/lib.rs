@@ -28,6 +28,7 @@ pub mod header_names;
 mod host;
 mod lookup_hash;
 pub mod mistakes;
+mod name_table;
 pub mod nesting;
 mod origin;
 mod origin_check;

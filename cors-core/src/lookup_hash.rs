@@ -17,9 +17,14 @@ pub(crate) struct LookupHash {
     key: u64,
 }
 
+/// A random key for one table, from the standard library's per-process random state.
+pub(crate) fn random_key() -> u64 {
+    RandomState::new().hash_one(0x636f_7273_u64)
+}
+
 impl Default for LookupHash {
     fn default() -> Self {
-        LookupHash { key: RandomState::new().hash_one(0x636f_7273_u64) }
+        LookupHash { key: random_key() }
     }
 }
 

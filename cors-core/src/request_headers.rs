@@ -1,14 +1,12 @@
 //! `Access-Control-Request-Headers`: parsing the requested names, and which names a policy allows.
 //! Header names are case-insensitive (Fetch, "CORS-preflight fetch": byte-case-insensitive match).
 
-use std::collections::HashSet;
-
 use http::HeaderValue;
 
 use crate::error::{Problem, ProblemKind};
 use crate::header_list::{header_list, HeaderList, Rejection};
 use crate::header_names::{is_forbidden_request_header, BYTE_CLASS, TCHAR, UPPER};
-use crate::lookup_hash::{load_word, LookupHash};
+use crate::name_table::NameTable;
 
 const SETTING: &str = "allow_headers";
 
@@ -79,33 +77,7 @@ pub(crate) enum HeadersVerdict<'a> {
     Refused(&'a [u8]),
 }
 
-/// Lists of up to this many names are searched by [`Fingerprint`], longer ones by hash.
-const SMALL_LIST: usize = 16;
-
-/// A name's length and its first and last eight bytes (zero-padded): equal for equal names, and
-/// for names of up to 16 bytes only for equal names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Fingerprint {
-    len: usize,
-    head: u64,
-    tail: u64,
-}
-
-impl Fingerprint {
-    fn of(name: &[u8]) -> Self {
-        let n = name.len().min(8);
-        Fingerprint { len: name.len(), head: load_word(&name[..n]), tail: load_word(&name[name.len() - n..]) }
-    }
-}
-
-/// The classes of a name's bytes: all of them (`&`), any of them (`|`).
-fn classes(name: &[u8]) -> (u8, u8) {
-    name.iter().fold((TCHAR, 0), |(all, any), &b| {
-        let class = BYTE_CLASS[usize::from(b)];
-        (all & class, any | class)
-    })
-}
-
+#[cfg(test)]
 fn trim_ows(mut s: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', rest @ ..] = s {
         s = rest;
@@ -125,10 +97,7 @@ pub(crate) struct AllowHeaders {
     pub(crate) any: bool,
     list: Vec<Box<str>>,
     /// The listed names, lowercase: one lookup per requested name.
-    set: HashSet<Box<[u8]>, LookupHash>,
-    /// Up to [`SMALL_LIST`] names, each as its length and first and last eight bytes: compared as
-    /// integers, which beats hashing the requested name for a short list.
-    small: Option<Vec<(Fingerprint, Box<[u8]>)>>,
+    table: NameTable,
     /// `Access-Control-Allow-Headers` as sent when not reflecting: the list, `*`, or `*, authorization`.
     pub(crate) header: Option<HeaderValue>,
     pub(crate) display: String,
@@ -170,10 +139,8 @@ impl AllowHeaders {
             let _shared = h.clone();
         }
         let display = if text.is_empty() { "none".to_owned() } else { text };
-        let set = list.iter().map(|h| Box::<[u8]>::from(h.as_bytes())).collect();
-        let small = (list.len() <= SMALL_LIST)
-            .then(|| list.iter().map(|h| (Fingerprint::of(h.as_bytes()), Box::<[u8]>::from(h.as_bytes()))).collect());
-        AllowHeaders { any, list, set, small, header, display }
+        let table = NameTable::new(list.iter().map(|h| h.as_bytes()));
+        AllowHeaders { any, list, table, header, display }
     }
 
     /// Fetch, "CORS-preflight fetch": each requested name must be listed (case-insensitive) or
@@ -185,6 +152,7 @@ impl AllowHeaders {
 
     /// [`allows`](Self::allows) for a name already known to be a token; `upper`: whether it has an
     /// uppercase letter (browsers send lowercase names, which are looked up as they are).
+    #[inline(always)]
     fn allows_name(&self, name: &[u8], upper: bool) -> bool {
         if self.any && !name.eq_ignore_ascii_case(b"authorization") {
             return true;
@@ -202,15 +170,9 @@ impl AllowHeaders {
         self.list.iter().any(|h| h.as_bytes().eq_ignore_ascii_case(name))
     }
 
+    #[inline(always)]
     fn contains_lowercase(&self, name: &[u8]) -> bool {
-        match &self.small {
-            Some(small) => {
-                let print = Fingerprint::of(name);
-                // Names of up to 16 bytes are equal when their fingerprints are.
-                small.iter().any(|(p, full)| *p == print && (name.len() <= 16 || **full == *name))
-            }
-            None => self.set.contains(name),
-        }
+        self.table.contains(name)
     }
 
     /// The size limits first ([`MAX_REQUEST_HEADERS_LEN`], [`MAX_REQUEST_HEADER_LINES`],
@@ -226,21 +188,46 @@ impl AllowHeaders {
         let mut names = 0usize;
         let mut refused: Option<&'a [u8]> = None;
         for &line in requested.lines() {
-            for raw in line.split(|&b| b == b',') {
-                let name = trim_ows(raw);
-                if name.is_empty() {
+            // RFC 9110, section 5.6.1: elements split on commas, the whitespace around each
+            // trimmed, empty ones skipped. One pass over the bytes.
+            let mut i = 0;
+            while let Some(&b) = line.get(i) {
+                if b == b',' || b == b' ' || b == b'\t' {
+                    i += 1;
                     continue;
+                }
+                // An element: first a run of tchar (the whole name, as browsers send it), one
+                // table lookup per byte, which also says whether it has an uppercase letter.
+                let start = i;
+                let mut any = 0u8;
+                while let Some(&b) = line.get(i) {
+                    let class = BYTE_CLASS[usize::from(b)];
+                    if class & TCHAR == 0 {
+                        break;
+                    }
+                    any |= class;
+                    i += 1;
+                }
+                // Then up to the next comma: trailing whitespace is trimmed; anything else makes
+                // the element no token.
+                let mut end = i;
+                let mut token = true;
+                while let Some(&b) = line.get(i) {
+                    if b == b',' {
+                        break;
+                    }
+                    if b != b' ' && b != b'\t' {
+                        token = false;
+                        end = i + 1;
+                    }
+                    i += 1;
                 }
                 names += 1;
                 if names > MAX_REQUEST_HEADER_NAMES {
                     return HeadersVerdict::Malformed(MalformedHeaderList::TooMany);
                 }
-                if refused.is_some() {
-                    continue;
-                }
-                // One table lookup per byte: is it a tchar, is it uppercase.
-                let (all, any) = classes(name);
-                if all & TCHAR == 0 || !self.allows_name(name, any & UPPER != 0) {
+                let name = &line[start..end];
+                if refused.is_none() && (!token || !self.allows_name(name, any & UPPER != 0)) {
                     refused = Some(name);
                 }
             }
@@ -266,6 +253,34 @@ mod tests {
             HeadersVerdict::Refused(name) => Some(name),
             HeadersVerdict::Allowed => None,
             HeadersVerdict::Malformed(e) => panic!("malformed: {e:?}"),
+        }
+    }
+
+    /// The rule as written: split, trim, skip empty elements, count, first name not a token or
+    /// not allowed.
+    fn reference<'a>(a: &AllowHeaders, r: &RequestedHeaders<'a>) -> HeadersVerdict<'a> {
+        if r.total > MAX_REQUEST_HEADERS_LEN {
+            return HeadersVerdict::Malformed(MalformedHeaderList::TooLong);
+        }
+        if r.overflow || r.names().count() > MAX_REQUEST_HEADER_NAMES {
+            return HeadersVerdict::Malformed(MalformedHeaderList::TooMany);
+        }
+        match r.names().find(|n| !crate::header_names::is_token(n) || !a.allows(n)) {
+            Some(name) => HeadersVerdict::Refused(name),
+            None => HeadersVerdict::Allowed,
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_one_pass_check_is_the_rule(
+            lines in proptest::collection::vec("[aAxX\\-, \t@\r\u{e9}]{0,24}", 0..4),
+            wildcard in proptest::bool::ANY,
+        ) {
+            let a = if wildcard { allow(&["*", "authorization"]) } else { allow(&["a", "x-a", "xx", "a-x"]) };
+            let lines: Vec<&'static str> = lines.into_iter().map(|l| &*Box::leak(l.into_boxed_str())).collect();
+            let r = requested(&lines);
+            proptest::prop_assert_eq!(a.check(&r), reference(&a, &r));
         }
     }
 
