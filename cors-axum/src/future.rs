@@ -25,14 +25,16 @@ pin_project! {
         #[pin]
         future: F,
         decision: Decision,
+        // Whether a layer further out will look for the `Answered` mark.
+        enclosed: bool,
         // The inner answer, kept while the async check is still running.
         answer: Option<Result<Response<B>, E>>,
     }
 }
 
 impl<F, B, E> ResponseFuture<F, B, E> {
-    pub(crate) fn new(future: F, decision: Decision) -> Self {
-        ResponseFuture { future, decision, answer: None }
+    pub(crate) fn new(future: F, decision: Decision, enclosed: bool) -> Self {
+        ResponseFuture { future, decision, enclosed, answer: None }
     }
 }
 
@@ -72,7 +74,7 @@ where
             Err(_) if deferred.is_preflight() => Response::new(B::default()),
             Err(error) => return Poll::Ready(Err(error)),
         };
-        Poll::Ready(Ok(deferred.finish_response(response)))
+        Poll::Ready(Ok(deferred.finish_response_within(response, *this.enclosed)))
     }
 }
 

@@ -40,7 +40,8 @@
 //! ([`cors_core::nesting`]): every `Cors` decides up front, calls the inner service (preflights
 //! too, since only routing knows whether a policy further in covers the path), and the innermost
 //! one to see the response come back without the [`cors_core::Answered`] extension finishes it
-//! and marks it.
+//! and marks it, if a `Cors` further out left [`cors_core::OuterLayer`] on the request (the
+//! outermost one leaves the mark off, saving an allocation per response).
 //!
 //! ```
 //! use axum::{routing::get, Router};
@@ -94,6 +95,7 @@ pub mod testing;
 
 use std::task::{Context, Poll};
 
+use cors_core::OuterLayer;
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -185,9 +187,14 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         // Decided now, applied to what comes back: a policy further in may answer (the core's
-        // nesting rule), so even preflights go in.
+        // nesting rule), so even preflights go in, telling the layers inside that this one will
+        // look for their mark.
+        let enclosed = request.extensions().get::<OuterLayer>().is_some();
+        if !enclosed {
+            request.extensions_mut().insert(OuterLayer);
+        }
         let policy = self.policy.current();
         let decision = match policy.pending_check(&request) {
             // An async origin check: it runs beside the inner service, raced against tokio's timer.
@@ -197,6 +204,6 @@ where
             }
             None => Decision::Ready(policy.decide_deferred(&request)),
         };
-        ResponseFuture::new(self.inner.call(request), decision)
+        ResponseFuture::new(self.inner.call(request), decision, enclosed)
     }
 }

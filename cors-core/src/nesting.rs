@@ -15,8 +15,14 @@
 //!    marker finishes it with its own policy: an actual response gets the policy's headers; a
 //!    preflight's answer (whatever the routes made of the `OPTIONS`: 404, 405, 401 from an auth
 //!    layer, a handler's body) is replaced by the policy's preflight answer. It then leaves the
-//!    marker on the response.
+//!    marker on the response, if a layer further out will look for it.
 //! 3. Every layer further out sees the marker and sends the response as it is.
+//!
+//! How a layer knows that one further out will look: before calling its inner service, a layer
+//! puts [`OuterLayer`] in the request's extensions. A layer that finds it there marks its answer;
+//! one that does not is the outermost, and leaves the mark off: nobody would read it, and in
+//! `http`'s extensions it would cost two allocations on every response. (The request's extensions
+//! are usually allocated already: routers keep the matched path and parameters there.)
 //!
 //! Adapters carry the marker where their framework keeps per-response data (`http::Extensions`,
 //! actix's response extensions, a marked error). Where a framework allows one middleware for the
@@ -72,6 +78,21 @@ use crate::Policy;
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Answered;
+
+/// The request-side half of the nesting rule: a nesting-aware layer puts it in the request's
+/// extensions before calling its inner service, so that layers inside know that one further out
+/// will look for the [`Answered`] marker on their answer. See the [module](self) documentation.
+///
+/// ```
+/// let mut request = http::Request::get("/").body(())?;
+/// // The outermost layer finds none: it will not mark its answer, and tells the inner layers.
+/// let enclosed = request.extensions().get::<cors_core::OuterLayer>().is_some();
+/// assert!(!enclosed);
+/// request.extensions_mut().insert(cors_core::OuterLayer);
+/// # Ok::<(), http::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OuterLayer;
 
 /// A policy's decision, owned, to finish the inner service's response with once it comes back.
 /// Made by [`Policy::decide_deferred`].
@@ -178,19 +199,50 @@ impl Deferred {
     /// assert!(response.extensions().get::<cors_core::Answered>().is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn finish_response<B: Default>(&self, mut response: http::Response<B>) -> http::Response<B> {
+    pub fn finish_response<B: Default>(&self, response: http::Response<B>) -> http::Response<B> {
+        self.finish_response_within(response, true)
+    }
+
+    /// [`finish_response`](Self::finish_response), marking the response [`Answered`] only if
+    /// `enclosed`: the request carried [`OuterLayer`], so a layer further out will look for the
+    /// mark. The outermost layer leaves it off.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder().allow_any_origin().build()?;
+    /// let request = http::Request::get("/data").header("origin", "https://a.example").body(())?;
+    /// let response = policy.decide_deferred(&request).finish_response_within(http::Response::new(()), false);
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    /// assert!(response.extensions().get::<cors_core::Answered>().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn finish_response_within<B: Default>(
+        &self,
+        mut response: http::Response<B>,
+        enclosed: bool,
+    ) -> http::Response<B> {
         match self.finish(response.extensions().get::<Answered>().is_some()) {
             Finish::Keep => return response,
             Finish::Headers(headers) => headers.apply(response.headers_mut()),
             Finish::Preflight { status, headers } => {
-                response = http::Response::new(B::default());
+                // A new response, in the old one's storage: its header map keeps its capacity.
+                *response.body_mut() = B::default();
                 *response.status_mut() = status;
-                // Room for all it writes at once: `Vary` and the seven CORS response headers.
-                *response.headers_mut() = http::HeaderMap::with_capacity(8);
-                headers.apply(response.headers_mut());
+                *response.version_mut() = http::Version::default();
+                response.extensions_mut().clear();
+                // Room for all it writes (`Vary` and the seven CORS response headers): the old
+                // map if it has it (cleared), else a new one at once rather than grown twice.
+                let map = response.headers_mut();
+                if map.capacity() >= 8 {
+                    map.clear();
+                } else {
+                    *map = http::HeaderMap::with_capacity(8);
+                }
+                headers.apply(map);
             }
         }
-        response.extensions_mut().insert(Answered);
+        if enclosed {
+            response.extensions_mut().insert(Answered);
+        }
         response
     }
 }
