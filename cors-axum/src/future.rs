@@ -47,6 +47,11 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
+        if let (Decision::Ready(deferred), None) = (&*this.decision, &*this.answer) {
+            // The common case, decided up front: finish the inner answer as it comes back.
+            let answer = ready!(this.future.as_mut().poll(cx));
+            return Poll::Ready(finish(deferred, answer, *this.enclosed));
+        }
         if this.answer.is_none() {
             let answer = match &this.decision {
                 // Nothing to wait for besides the inner service.
@@ -68,14 +73,23 @@ where
         let (Some(answer), Decision::Ready(deferred)) = (this.answer.take(), &*this.decision) else {
             unreachable!("both the answer and the decision are ready")
         };
-        let response = match answer {
-            Ok(response) => response,
-            // A preflight's answer is the policy's, whether the inner service failed or not.
-            Err(_) if deferred.is_preflight() => Response::new(B::default()),
-            Err(error) => return Poll::Ready(Err(error)),
-        };
-        Poll::Ready(Ok(deferred.finish_response_within(response, *this.enclosed)))
+        Poll::Ready(finish(deferred, answer, *this.enclosed))
     }
+}
+
+/// The inner answer, finished by the policy's decision.
+fn finish<B: Default, E>(
+    deferred: &Deferred,
+    answer: Result<Response<B>, E>,
+    enclosed: bool,
+) -> Result<Response<B>, E> {
+    let response = match answer {
+        Ok(response) => response,
+        // A preflight's answer is the policy's, whether the inner service failed or not.
+        Err(_) if deferred.is_preflight() => Response::new(B::default()),
+        Err(error) => return Err(error),
+    };
+    Ok(deferred.finish_response_within(response, enclosed))
 }
 
 /// Polls the async check, if any; true once the decision is ready.

@@ -215,6 +215,7 @@ impl Deferred {
     /// assert!(response.extensions().get::<cors_core::Answered>().is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn finish_response_within<B: Default>(
         &self,
         mut response: http::Response<B>,
