@@ -89,7 +89,7 @@ fn finish<B: Default, E>(
         Err(_) if deferred.is_preflight() => Response::new(B::default()),
         Err(error) => return Err(error),
     };
-    Ok(deferred.finish_response_within(response, enclosed))
+    Ok(deferred.finish_response_marking(response, enclosed))
 }
 
 /// Polls the async check, if any; true once the decision is ready.

@@ -200,26 +200,27 @@ impl Deferred {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn finish_response<B: Default>(&self, response: http::Response<B>) -> http::Response<B> {
-        self.finish_response_within(response, true)
+        self.finish_response_marking(response, true)
     }
 
-    /// [`finish_response`](Self::finish_response), marking the response [`Answered`] only if
-    /// `enclosed`: the request carried [`OuterLayer`], so a layer further out will look for the
-    /// mark. The outermost layer leaves it off.
+    /// [`finish_response`](Self::finish_response), leaving the [`Answered`] marker only if `mark`:
+    /// a layer further out may read it (the request carried [`OuterLayer`], or the adapter knows
+    /// otherwise). The marker costs two allocations per response in `http`'s extensions. An
+    /// answer kept as it is keeps the marker an inner layer left.
     ///
     /// ```
     /// let policy = cors_core::Policy::builder().allow_any_origin().build()?;
     /// let request = http::Request::get("/data").header("origin", "https://a.example").body(())?;
-    /// let response = policy.decide_deferred(&request).finish_response_within(http::Response::new(()), false);
+    /// let response = policy.decide_deferred(&request).finish_response_marking(http::Response::new(()), false);
     /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
     /// assert!(response.extensions().get::<cors_core::Answered>().is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
-    pub fn finish_response_within<B: Default>(
+    pub fn finish_response_marking<B: Default>(
         &self,
         mut response: http::Response<B>,
-        enclosed: bool,
+        mark: bool,
     ) -> http::Response<B> {
         match self.finish(response.extensions().get::<Answered>().is_some()) {
             Finish::Keep => return response,
@@ -241,7 +242,7 @@ impl Deferred {
                 headers.apply(map);
             }
         }
-        if enclosed {
+        if mark {
             response.extensions_mut().insert(Answered);
         }
         response
