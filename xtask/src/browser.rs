@@ -1,4 +1,4 @@
-//! `cargo xtask conformance --browser`: the fetches of `xtask/browser/fetches.toml`, made by a real
+//! `cargo xtask conformance --browser`: the fetches of `cors-core/conformance/fetches.toml`, made by a real
 //! headless Chromium from four page origins against every adapter's conformance server, each call
 //! compared with cors-core's browser model applied to the same request and the server's real
 //! answers, and with the outcome the data file expects.
@@ -16,7 +16,6 @@
 //! preflights Chromium sent.
 
 mod chromium;
-mod fetches;
 mod judge;
 mod pages;
 mod proxy;
@@ -34,7 +33,7 @@ use crate::conformance::Options;
 use crate::server::Server;
 use crate::term;
 use chromium::Mode;
-use fetches::Fetch;
+use cors_core::conformance::fetches::{self, Fetch};
 use judge::{Call, Js, Row};
 use pages::{PageServer, TlsPages};
 use proxy::{Exchange, Proxy};
@@ -406,7 +405,7 @@ fn run_page(
             fetch: f,
             url,
             origin: &origin.origin,
-            expect: f.expect(adapter.name, origin.key, origin.allowed, mode),
+            expect: f.expect(adapter.name, origin.key, origin.allowed, mode.rules()),
             rules: mode.rules(),
             js,
             traffic: &exchanges,

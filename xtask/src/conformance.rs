@@ -52,7 +52,7 @@ struct Args {
     /// Fail on `should` cases too, not only on `must` ones.
     #[arg(long)]
     strict: bool,
-    /// Run xtask/browser/fetches.toml in headless Chromium (stock and standard modes) instead.
+    /// Run cors-core/conformance/fetches.toml in headless Chromium (stock and standard modes) instead.
     #[arg(long)]
     browser: bool,
     /// A server you run (any framework, any language), instead of the adapters.

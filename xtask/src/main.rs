@@ -44,7 +44,7 @@ tasks:
   conformance [--adapter NAME] [--case PATTERN] [--json FILE] [--strict]
       run every conformance case against every adapter over real sockets
   conformance --browser [--adapter NAME] [--case PATTERN]
-      run xtask/browser/fetches.toml in headless Chromium (Debian's chromium, or $CHROMIUM)
+      run cors-core/conformance/fetches.toml in headless Chromium (Debian's chromium, or $CHROMIUM)
       against every adapter, compared with cors-core's browser model
   conformance --url BASE --config POLICY.toml [--case PATTERN] [--json FILE] [--strict]
               [--ca FILE] [--insecure]

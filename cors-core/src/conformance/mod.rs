@@ -17,6 +17,7 @@
 
 mod case;
 mod dynamic;
+pub mod fetches;
 mod judge;
 mod raw;
 mod report;

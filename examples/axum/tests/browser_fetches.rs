@@ -1,17 +1,13 @@
-//! Every fetch of `xtask/browser/fetches.toml`, played in process through the conformance app with
+//! Every fetch of `cors-core/conformance/fetches.toml`, played in process through the conformance app with
 //! `cors_axum::testing`, gives what Chromium did in `cargo xtask conformance --browser`: the
 //! standard-mode expectations under the standard's rules, the `stock` ones under the shipping
 //! browsers'.
 
-use std::collections::BTreeMap;
+use cors_axum::testing::{self as aid, fetch, FetchOutcome, Rules};
+use cors_core::conformance::fetches::{self, Credentials, Expect, Fetch, Outcome, ORIGIN_KEYS};
 
-use cors_axum::testing::{fetch, Fetch, FetchOutcome, Rules};
-use serde::Deserialize;
-
-const FETCHES: &str = include_str!("../../../xtask/browser/fetches.toml");
-
-/// The page origins of the browser run, by the data file's keys, and whether the `credentialed`
-/// policy allows them.
+/// The page origins of the browser run, by the data file's keys ([`ORIGIN_KEYS`]), and whether
+/// the `credentialed` policy allows them.
 const PAGES: [(&str, &str, bool); 4] = [
     ("localhost", "http://localhost:18998", true),
     ("ip", "http://127.0.0.1:18998", false),
@@ -22,122 +18,31 @@ const PAGES: [(&str, &str, bool); 4] = [
 /// Where the conformance server listens in the browser run.
 const SERVER: &str = "http://127.0.0.1:18999";
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    fetch: Vec<FetchData>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Status {
-    One(u16),
-    AnyOf(Vec<u16>),
-}
-
-impl Status {
-    fn accepts(&self, status: u16) -> bool {
-        match self {
-            Status::One(s) => *s == status,
-            Status::AnyOf(list) => list.contains(&status),
-        }
+/// One call of `fetch` as the test aid makes it: the fetch, from `origin`, numbered.
+fn call(data: &Fetch, origin: &str, number: usize) -> aid::Fetch {
+    let mut call = aid::Fetch::new(origin, &data.method, format!("{}?call={number}", data.path))
+        .server(SERVER)
+        .credentials(data.credentials == Credentials::Include);
+    for (name, value) in &data.headers {
+        call = call.header(name.clone(), value);
     }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expect {
-    outcome: String,
-    status: Option<Status>,
-    #[serde(default)]
-    reads: BTreeMap<String, String>,
-    #[serde(default)]
-    hidden: Vec<String>,
-    console: Option<String>,
-    preflights: Option<usize>,
-}
-
-/// One fetch, as xtask/src/browser/fetches.rs reads it.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FetchData {
-    name: String,
-    #[allow(dead_code)]
-    about: String,
-    policy: String,
-    method: String,
-    #[serde(default = "data_path")]
-    path: String,
-    #[serde(default)]
-    headers: Vec<(String, String)>,
-    body: Option<String>,
-    credentials: String,
-    #[serde(default = "one")]
-    repeat: usize,
-    expect: Option<Expect>,
-    allowed: Option<Expect>,
-    refused: Option<Expect>,
-    localhost: Option<Expect>,
-    ip: Option<Expect>,
-    subdomain: Option<Expect>,
-    apex: Option<Expect>,
-    #[serde(default)]
-    adapters: BTreeMap<String, Expect>,
-    stock: Option<Expect>,
-}
-
-fn data_path() -> String {
-    "/data".to_owned()
-}
-
-fn one() -> usize {
-    1
-}
-
-impl FetchData {
-    /// The expectation for one page origin, as the browser run picks it.
-    fn expect(&self, key: &str, allowed: bool, rules: Rules) -> &Expect {
-        if let Some(stock) = self.stock.as_ref().filter(|_| rules == Rules::ShippingBrowsers) {
-            return stock;
-        }
-        if let Some(e) = self.adapters.get("axum") {
-            return e;
-        }
-        let own = match key {
-            "localhost" => self.localhost.as_ref(),
-            "ip" => self.ip.as_ref(),
-            "subdomain" => self.subdomain.as_ref(),
-            _ => self.apex.as_ref(),
-        };
-        let by_role = if allowed { self.allowed.as_ref() } else { self.refused.as_ref() };
-        own.or(by_role).or(self.expect.as_ref()).unwrap_or_else(|| panic!("{}: no expectation", self.name))
+    if let Some(body) = &data.body {
+        call = call.body(body.clone());
     }
-
-    fn call(&self, origin: &str, number: usize) -> Fetch {
-        let mut call = Fetch::new(origin, &self.method, format!("{}?call={number}", self.path))
-            .server(SERVER)
-            .credentials(self.credentials == "include");
-        for (name, value) in &self.headers {
-            call = call.header(name.clone(), value);
-        }
-        if let Some(body) = &self.body {
-            call = call.body(body.clone());
-        }
-        call
-    }
+    call
 }
 
 /// Where one attempt's outcome departs from the expectation.
 fn compare(expect: &Expect, outcome: &FetchOutcome) -> Vec<String> {
     let mut out = Vec::new();
-    let got = if outcome.is_allowed() { "allowed" } else { "blocked" };
+    let got = if outcome.is_allowed() { Outcome::Allowed } else { Outcome::Blocked };
     if got != expect.outcome {
-        out.push(format!("expected {}, got {outcome}", expect.outcome));
+        out.push(format!("expected {}, got {outcome}", expect.outcome.as_str()));
         return out;
     }
     if let (Some(want), Some(status)) = (&expect.status, outcome.status()) {
         if !want.accepts(status) {
-            out.push(format!("expected status {want:?}, script reads {status}"));
+            out.push(format!("expected status {want}, script reads {status}"));
         }
     }
     for (name, want) in &expect.reads {
@@ -161,25 +66,26 @@ fn compare(expect: &Expect, outcome: &FetchOutcome) -> Vec<String> {
 
 #[tokio::test]
 async fn every_browser_fetch_gives_what_chromium_did() {
-    let file: File = toml::from_str(FETCHES).expect("xtask/browser/fetches.toml parses");
-    assert!(file.fetch.len() >= 25, "only {} fetches", file.fetch.len());
+    let list = fetches::load().unwrap_or_else(|e| panic!("{e}"));
+    assert!(list.len() >= 25, "only {} fetches", list.len());
+    assert!(PAGES.iter().map(|p| p.0).eq(ORIGIN_KEYS), "the page origins are the data file's");
     let policies = cors_core::conformance::policies();
     let mut failures = Vec::new();
     let mut checked = 0;
     let mut number = 0;
-    for data in &file.fetch {
+    for data in &list {
         let config = policies.get(&data.policy).unwrap_or_else(|| panic!("{}: no policy {}", data.name, data.policy));
         let policy = config.clone().build().unwrap_or_else(|e| panic!("{}: {e}", data.policy));
         let app = example_axum::app(policy);
         for (key, origin, allowed) in PAGES {
             number += 1;
-            let call = data.call(origin, number);
+            let call = call(data, origin, number);
             let mut attempts = Vec::new();
             for _ in 0..data.repeat {
                 attempts.push(fetch(app.clone(), &call).await.unwrap_or_else(|e| panic!("{}: {e}", data.name)));
             }
             for rules in Rules::ALL {
-                let expect = data.expect(key, allowed, rules);
+                let expect = data.expect("axum", key, allowed, rules);
                 let mut found = Vec::new();
                 for (i, attempt) in attempts.iter().enumerate() {
                     found.extend(
@@ -201,5 +107,5 @@ async fn every_browser_fetch_gives_what_chromium_did() {
         }
     }
     assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
-    assert_eq!(checked, file.fetch.len() * PAGES.len() * 2);
+    assert_eq!(checked, list.len() * PAGES.len() * 2);
 }

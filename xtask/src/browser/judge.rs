@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use cors_core::browser::{Blocked, BrowserRequest, Rules};
 use serde_json::Value;
 
-use super::fetches::{Credentials, Expect, Fetch, Outcome};
 use super::proxy::Exchange;
+use cors_core::conformance::fetches::{Credentials, Expect, Fetch, Outcome};
 
 /// What JavaScript saw for one attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]

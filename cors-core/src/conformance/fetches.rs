@@ -1,12 +1,27 @@
-//! The fetches the page makes, as data: `xtask/browser/fetches.toml`.
+//! The `fetch()` calls of the real-browser run, as data: `cors-core/conformance/fetches.toml`.
+//! `cargo xtask conformance --browser` makes each from a page in headless Chromium; the adapters'
+//! tests play the same fetches through [`browser::Fetch`](crate::browser::Fetch) and must get what
+//! Chromium got.
+//!
+//! ```
+//! use cors_core::browser::Rules;
+//! use cors_core::conformance::fetches;
+//!
+//! let list = fetches::load()?;
+//! let first = &list[0];
+//! // What must happen on a page the `credentialed` policy allows, under the standard's rules.
+//! let expect = first.expect("axum", "localhost", true, Rules::Standard);
+//! println!("{}: {} -> {:?}", first.name, first.label(), expect.outcome);
+//! # Ok::<(), String>(())
+//! ```
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
-use super::chromium::Mode;
+use crate::browser::Rules;
 
-const FETCHES: &str = include_str!("../../browser/fetches.toml");
+const FETCHES: &str = include_str!("../../conformance/fetches.toml");
 
 /// Whether JavaScript got the response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -19,6 +34,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// `allowed` or `blocked`, as the data file writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Allowed => "allowed",
@@ -31,11 +47,14 @@ impl Outcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Credentials {
+    /// `credentials: "omit"`.
     Omit,
+    /// `credentials: "include"`.
     Include,
 }
 
 impl Credentials {
+    /// `omit` or `include`, as `fetch()` takes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Credentials::Omit => "omit",
@@ -48,11 +67,14 @@ impl Credentials {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum Status {
+    /// Exactly this status.
     One(u16),
+    /// Any of these (frameworks answer an unrouted method with 404 or 405).
     AnyOf(Vec<u16>),
 }
 
 impl Status {
+    /// Whether `status` is expected.
     pub fn accepts(&self, status: u16) -> bool {
         match self {
             Status::One(s) => *s == status,
@@ -76,17 +98,22 @@ impl std::fmt::Display for Status {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
+    /// Whether JavaScript gets the response.
     pub outcome: Outcome,
     /// The status JavaScript reads: one, or any of a list (frameworks answer an unrouted method
     /// with 404 or 405).
     #[serde(default)]
     pub status: Option<Status>,
+    /// Response headers JavaScript reads, with their values.
     #[serde(default)]
     pub reads: BTreeMap<String, String>,
+    /// Response headers JavaScript must not see.
     #[serde(default)]
     pub hidden: Vec<String>,
+    /// A fragment of the console message a blocked fetch logs.
     #[serde(default)]
     pub console: Option<String>,
+    /// How many preflights the `repeat` calls send (the preflight cache at work).
     #[serde(default)]
     pub preflights: Option<usize>,
 }
@@ -95,17 +122,26 @@ pub struct Expect {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fetch {
+    /// Unique, for `--case` and reports.
     pub name: String,
+    /// What the fetch shows.
     pub about: String,
+    /// The server's policy, a key of `policies.toml`.
     pub policy: String,
+    /// The method `fetch()` is given.
     pub method: String,
+    /// The path, without query (runners add `?call=N`); `/data` by default.
     #[serde(default = "default_path")]
     pub path: String,
+    /// Request headers the script sets.
     #[serde(default)]
     pub headers: Vec<(String, String)>,
+    /// The request body, if any.
     #[serde(default)]
     pub body: Option<String>,
+    /// The fetch's credentials mode.
     pub credentials: Credentials,
+    /// How many times the script makes the call (to count preflights).
     #[serde(default = "one")]
     pub repeat: usize,
     #[serde(default)]
@@ -134,8 +170,7 @@ pub struct Fetch {
 }
 
 /// The keys of the page origins, as the data file's overrides name them.
-#[cfg(test)]
-const ORIGIN_KEYS: [&str; 4] = ["localhost", "ip", "subdomain", "apex"];
+pub const ORIGIN_KEYS: [&str; 4] = ["localhost", "ip", "subdomain", "apex"];
 
 fn default_path() -> String {
     "/data".to_owned()
@@ -153,9 +188,11 @@ struct File {
 
 impl Fetch {
     /// The expectation for the page origin `key` (one of [`ORIGIN_KEYS`]), which the
-    /// `credentialed` policy allows (`allowed_origin`) or refuses.
-    pub fn expect(&self, adapter: &str, key: &str, allowed_origin: bool, mode: Mode) -> &Expect {
-        if let Some(e) = self.stock.as_ref().filter(|_| mode == Mode::Stock) {
+    /// `credentialed` policy allows (`allowed_origin`) or refuses, through `adapter` (`axum`,
+    /// `actix`, `rocket`, `warp`), under `rules`: a `stock` expectation is what shipping browsers
+    /// do where they differ from the standard.
+    pub fn expect(&self, adapter: &str, key: &str, allowed_origin: bool, rules: Rules) -> &Expect {
+        if let Some(e) = self.stock.as_ref().filter(|_| rules == Rules::ShippingBrowsers) {
             return e;
         }
         if let Some(e) = self.adapters.get(adapter) {
@@ -205,17 +242,18 @@ impl Fetch {
     }
 }
 
-/// Loads and checks the fetch list.
+/// Loads and checks the fetch list: unique names, known policies, an expectation for every page
+/// origin, paths without a query.
 pub fn load() -> Result<Vec<Fetch>, String> {
     parse(FETCHES)
 }
 
 fn parse(text: &str) -> Result<Vec<Fetch>, String> {
-    let file: File = toml::from_str(text).map_err(|e| format!("xtask/browser/fetches.toml: {e}"))?;
-    let policies = cors_core::conformance::policies();
+    let file: File = toml::from_str(text).map_err(|e| format!("cors-core/conformance/fetches.toml: {e}"))?;
+    let policies = super::policies();
     let mut names = BTreeSet::new();
     for f in &file.fetch {
-        let at = format!("xtask/browser/fetches.toml, fetch {}", f.name);
+        let at = format!("cors-core/conformance/fetches.toml, fetch {}", f.name);
         if !names.insert(f.name.clone()) {
             return Err(format!("{at}: the name is used twice"));
         }
@@ -246,8 +284,8 @@ mod tests {
         assert!(fetches.len() >= 25, "only {} fetches", fetches.len());
         for f in &fetches {
             for key in ORIGIN_KEYS {
-                for mode in Mode::ALL {
-                    let _ = (f.expect("", key, true, mode), f.expect("", key, false, mode));
+                for rules in Rules::ALL {
+                    let _ = (f.expect("", key, true, rules), f.expect("", key, false, rules));
                 }
             }
         }
