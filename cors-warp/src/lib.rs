@@ -130,7 +130,9 @@ pub use cors_core::PolicyConfig;
 pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, ReloadablePolicy};
 
 use std::convert::Infallible;
-use std::future::ready;
+use std::future::{ready, Future};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use cors_core::{CorsRequest, Deferred, PendingCheck};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -239,58 +241,70 @@ where
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync {
-        steps(self, policy.into()).and_then(|step: Step| async move {
-            match step {
-                Step::Matched(decision, response) => Ok(decision.settle().await.finish_response(response)),
+        decide(policy.into()).and(F::Error::results(self)).and_then(
+            |decision: Decision, result: Result<Response, Rejection>| match result {
                 // Another branch's, or the outermost wrapper's: the check (if any) is not run.
-                Step::NotFound(rejection, _) => Err(rejection),
-            }
-        })
+                Err(rejection) if rejection.is_not_found() => Answer::Ready(ready(Err(rejection))),
+                result => finish(decision, result),
+            },
+        )
     }
 
     fn with_cors_outermost(
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync {
-        steps(self, policy.into()).and_then(|step: Step| async move {
-            Ok::<_, Infallible>(match step {
-                Step::Matched(decision, response) => decision.settle().await.finish_response(response),
-                Step::NotFound(rejection, decision) => {
-                    let response = rejected(&decision, &rejection);
-                    decision.settle().await.finish_response(response)
-                }
-            })
-        })
+        decide(policy.into()).and(F::Error::results(self)).and_then(finish::<Infallible>)
     }
-}
-
-/// What one wrapper made of a request.
-enum Step {
-    /// The wrapped filter matched: its response (or its rejection's), to finish.
-    Matched(Decision, Response),
-    /// The wrapped filter rejected it as not found.
-    NotFound(Rejection, Decision),
 }
 
 /// What the policy knows of a request when it comes in.
 enum Decision {
     /// Decided by the static rules.
     Ready(Deferred),
-    /// An origin only the async check can allow: the check, not yet started.
-    Pending(PendingCheck),
+    /// An origin only the async check can allow: the check, not yet started (boxed: it is rare
+    /// and large, and the decision is moved through warp's combinators on every request).
+    Pending(Box<PendingCheck>),
 }
 
-impl Decision {
-    /// The decision, once the async check (if any) has answered or timed out. The check's timer
-    /// starts here, once the wrapped filter has answered, so a slow handler does not eat into it.
-    async fn settle(self) -> Deferred {
-        match self {
-            Decision::Ready(deferred) => deferred,
-            Decision::Pending(check) => {
-                // warp runs on tokio: its timer bounds the check.
-                let timer = tokio::time::sleep(check.timeout());
-                check.run(timer).await.decide_deferred()
-            }
+/// The wrapped filter's response (or its rejection's, this policy answering it), finished with the
+/// decision: at once when the static rules decided, else once the async check has answered or
+/// timed out. The check's timer starts here, once the wrapped filter has answered, so a slow
+/// handler does not eat into it.
+fn finish<E>(decision: Decision, result: Result<Response, Rejection>) -> Answer<E> {
+    let response = match result {
+        Ok(response) => response,
+        // The filter did not match (only the outermost wrapper gets here with not found), matched
+        // the path but not the method (a preflight's OPTIONS, usually), or failed otherwise: this
+        // policy answers.
+        Err(rejection) => rejected(&decision, &rejection),
+    };
+    match decision {
+        Decision::Ready(deferred) => Answer::Ready(ready(Ok(deferred.finish_response(response)))),
+        Decision::Pending(check) => Answer::Checking(Box::pin(async move {
+            // warp runs on tokio: its timer bounds the check.
+            let timer = tokio::time::sleep(check.timeout());
+            Ok((*check).run(timer).await.decide_deferred().finish_response(response))
+        })),
+    }
+}
+
+/// The future of a finished response: ready, unless an async origin check decides (boxed, so the
+/// common case moves only a response through warp's combinators).
+enum Answer<E> {
+    /// Decided by the static rules.
+    Ready(std::future::Ready<Result<Response, E>>),
+    /// Waiting for the async origin check.
+    Checking(Pin<Box<dyn Future<Output = Result<Response, E>> + Send>>),
+}
+
+impl<E> Future for Answer<E> {
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Answer::Ready(ready) => Pin::new(ready).poll(cx),
+            Answer::Checking(check) => check.as_mut().poll(cx),
         }
     }
 }
@@ -322,34 +336,15 @@ impl CorsRequest for View {
     }
 }
 
-/// The decision, made up front from one snapshot of the policy, then the wrapped filter's result.
-fn steps<F, R>(
-    filter: F,
-    policy: PolicySource,
-) -> impl Filter<Extract = (Step,), Error = Infallible> + Clone + Send + Sync
-where
-    F: Filter<Extract = (R,)> + Clone + Send + Sync + 'static,
-    F::Error: InnerError,
-    R: Reply,
-{
-    let decide =
-        warp::method().and(warp::path::full()).and(warp::header::headers_cloned()).map(move |method, path, headers| {
-            let view = View { method, path, headers };
-            let policy = policy.current();
-            match policy.pending_check(&view) {
-                Some(check) => Decision::Pending(check),
-                None => Decision::Ready(policy.decide_deferred(&view)),
-            }
-        });
-    decide.and(F::Error::results(filter)).map(|decision: Decision, result: Result<Response, Rejection>| {
-        let response = match result {
-            Ok(response) => response,
-            Err(rejection) if rejection.is_not_found() => return Step::NotFound(rejection, decision),
-            // The filter matched the path, not the method (a preflight's OPTIONS, usually), or
-            // failed otherwise: this policy answers.
-            Err(rejection) => rejected(&decision, &rejection),
-        };
-        Step::Matched(decision, response)
+/// The decision, made up front from one snapshot of the policy.
+fn decide(policy: PolicySource) -> impl Filter<Extract = (Decision,), Error = Infallible> + Clone + Send + Sync {
+    warp::method().and(warp::path::full()).and(warp::header::headers_cloned()).map(move |method, path, headers| {
+        let view = View { method, path, headers };
+        let policy = policy.current();
+        match policy.pending_check(&view) {
+            Some(check) => Decision::Pending(Box::new(check)),
+            None => Decision::Ready(policy.decide_deferred(&view)),
+        }
     })
 }
 
