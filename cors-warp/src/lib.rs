@@ -309,6 +309,10 @@ impl<E> Future for Answer<E> {
     }
 }
 
+/// Up to this many header names, [`View::for_each_header_of`] compares names rather than looking
+/// each one up (as the core does for `http::Request`).
+const SCAN_LIMIT: usize = 16;
+
 /// The request as the core reads it: its method, path (without the query) and headers.
 struct View {
     method: Method,
@@ -324,6 +328,22 @@ impl CorsRequest for View {
     fn for_each_header<'s>(&'s self, name: &http::HeaderName, f: &mut dyn FnMut(&'s [u8])) {
         for value in self.headers.get_all(name) {
             f(value.as_bytes());
+        }
+    }
+
+    /// One pass comparing names when the map is small: a lookup hashes the name, and
+    /// `Access-Control-Request-Private-Network`, a name `http` does not know, a byte at a time.
+    fn for_each_header_of<'s>(&'s self, names: &[&http::HeaderName], f: &mut dyn FnMut(usize, &'s [u8])) {
+        if self.headers.keys_len() > SCAN_LIMIT {
+            for (i, name) in names.iter().enumerate() {
+                self.for_each_header(name, &mut |v| f(i, v));
+            }
+            return;
+        }
+        for (name, value) in &self.headers {
+            if let Some(i) = names.iter().position(|n| *n == name) {
+                f(i, value.as_bytes());
+            }
         }
     }
 
@@ -473,4 +493,48 @@ fn known_cause(r: &Rejection) -> Option<(StatusCode, String)> {
         s => s.as_u16(),
     };
     public.into_iter().flatten().chain(private).reduce(|a, b| if rank(b.0) > rank(a.0) { b } else { a })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn view(extra: usize) -> View {
+        let path = warp::test::request().path("/data").filter(&warp::path::full()).await.expect("a path");
+        let mut headers = HeaderMap::new();
+        for i in 0..extra {
+            headers.append(
+                http::HeaderName::from_bytes(format!("x-{i}").as_bytes()).expect("a name"),
+                HeaderValue::from_static("v"),
+            );
+        }
+        headers.append("access-control-request-headers", HeaderValue::from_static("a"));
+        headers.append("origin", HeaderValue::from_static("https://a.example"));
+        headers.append("access-control-request-headers", HeaderValue::from_static("b"));
+        headers.append("access-control-request-private-network", HeaderValue::from_static("true"));
+        View { method: Method::OPTIONS, path, headers }
+    }
+
+    // One pass or a lookup per name, every value of every name, each name's values in order.
+    #[tokio::test]
+    async fn for_each_header_of_sees_what_for_each_header_sees() {
+        let names = [
+            &http::header::ORIGIN,
+            &http::header::ACCESS_CONTROL_REQUEST_METHOD,
+            &http::header::ACCESS_CONTROL_REQUEST_HEADERS,
+            &cors_core::header_names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+        ];
+        for extra in [0, SCAN_LIMIT] {
+            let view = view(extra).await;
+            let mut one_pass = Vec::new();
+            view.for_each_header_of(&names, &mut |i, v| one_pass.push((i, v.to_vec())));
+            one_pass.sort_by_key(|&(i, _)| i); // stable: each name's values stay in order
+            let mut by_name = Vec::new();
+            for (i, name) in names.iter().enumerate() {
+                view.for_each_header(name, &mut |v| by_name.push((i, v.to_vec())));
+            }
+            assert_eq!(one_pass, by_name, "{extra} other headers");
+            assert_eq!(by_name.iter().filter(|(i, _)| *i == 2).count(), 2);
+        }
+    }
 }
