@@ -178,7 +178,27 @@ impl Deferred {
     /// assert!(response.extensions().get::<cors_core::Answered>().is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn finish_response<B: Default>(&self, mut response: http::Response<B>) -> http::Response<B> {
+    pub fn finish_response<B: Default>(&self, response: http::Response<B>) -> http::Response<B> {
+        self.finish_response_marking(response, true)
+    }
+
+    /// [`finish_response`](Self::finish_response), leaving the [`Answered`] marker only if `mark`:
+    /// for an adapter that knows no layer further out can read it (the marker costs an allocation
+    /// per response). An answer kept as it is keeps the marker an inner layer left.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder().allow_any_origin().build()?;
+    /// let request = http::Request::get("/").header("origin", "https://a.example").body(())?;
+    /// let response = policy.decide_deferred(&request).finish_response_marking(http::Response::new(()), false);
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    /// assert!(response.extensions().get::<cors_core::Answered>().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn finish_response_marking<B: Default>(
+        &self,
+        mut response: http::Response<B>,
+        mark: bool,
+    ) -> http::Response<B> {
         match self.finish(response.extensions().get::<Answered>().is_some()) {
             Finish::Keep => return response,
             Finish::Headers(headers) => headers.apply(response.headers_mut()),
@@ -190,7 +210,9 @@ impl Deferred {
                 headers.apply(response.headers_mut());
             }
         }
-        response.extensions_mut().insert(Answered);
+        if mark {
+            response.extensions_mut().insert(Answered);
+        }
         response
     }
 }
