@@ -48,7 +48,9 @@
 //! The rule is the core's ([`cors_core::nesting`]): each wrapper decides up front, runs its filter
 //! (preflights too, since only the filters know which part covers the path), and the innermost
 //! wrapper that matched finishes the response and leaves the [`cors_core::Answered`] extension on
-//! it, which wrappers further out respect.
+//! it, which wrappers further out respect. Only a wrapper built later can be further out (a
+//! wrapper takes what it wraps by value), so the last wrapper built, usually the outermost one,
+//! leaves no extension: nothing would read it, and it is an allocation per response.
 //!
 //! - A branch *matches* a request unless its filter rejects it as not found. Put the path filters
 //!   first in a branch (`warp::path("public").and(warp::get())`, not the other way round): a
@@ -132,6 +134,7 @@ pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, Reloadable
 use std::convert::Infallible;
 use std::future::{ready, Future};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
 use cors_core::{CorsRequest, Deferred, PendingCheck};
@@ -241,11 +244,12 @@ where
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync {
+        let wrapper = Wrapper::new();
         decide(policy.into()).and(F::Error::results(self)).and_then(
-            |decision: Decision, result: Result<Response, Rejection>| match result {
+            move |decision: Decision, result: Result<Response, Rejection>| match result {
                 // Another branch's, or the outermost wrapper's: the check (if any) is not run.
                 Err(rejection) if rejection.is_not_found() => Answer::Ready(ready(Err(rejection))),
-                result => finish(decision, result),
+                result => finish(wrapper, decision, result),
             },
         )
     }
@@ -254,7 +258,31 @@ where
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync {
-        decide(policy.into()).and(F::Error::results(self)).and_then(finish::<Infallible>)
+        let wrapper = Wrapper::new();
+        decide(policy.into())
+            .and(F::Error::results(self))
+            .and_then(move |decision, result| finish::<Infallible>(wrapper, decision, result))
+    }
+}
+
+/// Wrappers built so far, in this process: each one's number is its place in that order.
+static WRAPPERS: AtomicU64 = AtomicU64::new(0);
+
+/// One wrapper's place among the wrappers built: what tells it whether another one may be around it.
+#[derive(Clone, Copy)]
+struct Wrapper(u64);
+
+impl Wrapper {
+    fn new() -> Self {
+        Wrapper(WRAPPERS.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    /// Whether a wrapper further out may read this one's [`cors_core::Answered`] marker: only one
+    /// built later can be, since a wrapper takes the filter it wraps by value, once that is built.
+    /// The marker (an allocation per response) is left only then. The server gets the filter
+    /// after it is built, so a request sees every wrapper built before it.
+    fn may_be_wrapped(self) -> bool {
+        WRAPPERS.load(Ordering::Relaxed) != self.0
     }
 }
 
@@ -271,7 +299,8 @@ enum Decision {
 /// decision: at once when the static rules decided, else once the async check has answered or
 /// timed out. The check's timer starts here, once the wrapped filter has answered, so a slow
 /// handler does not eat into it.
-fn finish<E>(decision: Decision, result: Result<Response, Rejection>) -> Answer<E> {
+fn finish<E>(wrapper: Wrapper, decision: Decision, result: Result<Response, Rejection>) -> Answer<E> {
+    let mark = wrapper.may_be_wrapped();
     let response = match result {
         Ok(response) => response,
         // The filter did not match (only the outermost wrapper gets here with not found), matched
@@ -280,11 +309,11 @@ fn finish<E>(decision: Decision, result: Result<Response, Rejection>) -> Answer<
         Err(rejection) => rejected(&decision, &rejection),
     };
     match decision {
-        Decision::Ready(deferred) => Answer::Ready(ready(Ok(deferred.finish_response(response)))),
+        Decision::Ready(deferred) => Answer::Ready(ready(Ok(deferred.finish_response_marking(response, mark)))),
         Decision::Pending(check) => Answer::Checking(Box::pin(async move {
             // warp runs on tokio: its timer bounds the check.
             let timer = tokio::time::sleep(check.timeout());
-            Ok((*check).run(timer).await.decide_deferred().finish_response(response))
+            Ok((*check).run(timer).await.decide_deferred().finish_response_marking(response, mark))
         })),
     }
 }
