@@ -428,8 +428,7 @@ impl InnerError for Rejection {
     {
         filter
             .map(|reply: R| Ok(reply.into_response()))
-            .recover(|rejection: Rejection| ready(Ok::<_, Infallible>(Err(rejection))))
-            .unify()
+            .or_else(|rejection: Rejection| ready(Ok::<_, Infallible>((Err(rejection),))))
     }
 }
 
