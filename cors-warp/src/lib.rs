@@ -70,8 +70,8 @@
 //! awaited once the wrapped filter has answered (and only by the wrapper that answers: a branch
 //! that does not match drops its check's future unpolled), raced against tokio's timer and the policy's
 //! [`origin_check_timeout`](cors_core::PolicyBuilder::origin_check_timeout): a check that fails or
-//! does not answer in time refuses the origin. The cost (a copy of the request's CORS headers, the
-//! boxed future) is paid only for origins the check decides; listed origins and patterns take the
+//! does not answer in time refuses the origin. The cost (a copy of the request's CORS headers, a few
+//! boxed futures) is paid only for origins the check decides; listed origins and patterns take the
 //! static path, as before. Request-aware checks see the path (without the query) and the `Host`
 //! header. The runtime needs tokio's timer (`#[tokio::main]` and `warp::serve` have it).
 //!
