@@ -48,7 +48,9 @@
 //! The rule is the core's ([`cors_core::nesting`]): each wrapper decides up front, runs its filter
 //! (preflights too, since only the filters know which part covers the path), and the innermost
 //! wrapper that matched finishes the response and leaves the [`cors_core::Answered`] extension on
-//! it, which wrappers further out respect.
+//! it, which wrappers further out respect. Only a wrapper built later can be further out (a
+//! wrapper takes what it wraps by value), so the last wrapper built, usually the outermost one,
+//! leaves no extension: nothing would read it, and it is an allocation per response.
 //!
 //! - A branch *matches* a request unless its filter rejects it as not found. Put the path filters
 //!   first in a branch (`warp::path("public").and(warp::get())`, not the other way round): a
@@ -68,8 +70,8 @@
 //! awaited once the wrapped filter has answered (and only by the wrapper that answers: a branch
 //! that does not match drops its check's future unpolled), raced against tokio's timer and the policy's
 //! [`origin_check_timeout`](cors_core::PolicyBuilder::origin_check_timeout): a check that fails or
-//! does not answer in time refuses the origin. The cost (a copy of the request's CORS headers, the
-//! boxed future) is paid only for origins the check decides; listed origins and patterns take the
+//! does not answer in time refuses the origin. The cost (a copy of the request's CORS headers, a few
+//! boxed futures) is paid only for origins the check decides; listed origins and patterns take the
 //! static path, as before. Request-aware checks see the path (without the query) and the `Host`
 //! header. The runtime needs tokio's timer (`#[tokio::main]` and `warp::serve` have it).
 //!
@@ -130,7 +132,10 @@ pub use cors_core::PolicyConfig;
 pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, ReloadablePolicy};
 
 use std::convert::Infallible;
-use std::future::ready;
+use std::future::{ready, Future};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
 
 use cors_core::{CorsRequest, Deferred, PendingCheck};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -239,61 +244,103 @@ where
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync {
-        steps(self, policy.into()).and_then(|step: Step| async move {
-            match step {
-                Step::Matched(decision, response) => Ok(decision.settle().await.finish_response(response)),
+        let wrapper = Wrapper::new();
+        decide(policy.into()).and(F::Error::results(self)).and_then(
+            move |decision: Decision, result: Result<Response, Rejection>| match result {
                 // Another branch's, or the outermost wrapper's: the check (if any) is not run.
-                Step::NotFound(rejection, _) => Err(rejection),
-            }
-        })
+                Err(rejection) if rejection.is_not_found() => Answer::Ready(ready(Err(rejection))),
+                result => finish(wrapper, decision, result),
+            },
+        )
     }
 
     fn with_cors_outermost(
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync {
-        steps(self, policy.into()).and_then(|step: Step| async move {
-            Ok::<_, Infallible>(match step {
-                Step::Matched(decision, response) => decision.settle().await.finish_response(response),
-                Step::NotFound(rejection, decision) => {
-                    let response = rejected(&decision, &rejection);
-                    decision.settle().await.finish_response(response)
-                }
-            })
-        })
+        let wrapper = Wrapper::new();
+        decide(policy.into())
+            .and(F::Error::results(self))
+            .and_then(move |decision, result| finish::<Infallible>(wrapper, decision, result))
     }
 }
 
-/// What one wrapper made of a request.
-enum Step {
-    /// The wrapped filter matched: its response (or its rejection's), to finish.
-    Matched(Decision, Response),
-    /// The wrapped filter rejected it as not found.
-    NotFound(Rejection, Decision),
+/// Wrappers built so far, in this process: each one's number is its place in that order.
+static WRAPPERS: AtomicU64 = AtomicU64::new(0);
+
+/// One wrapper's place among the wrappers built: what tells it whether another one may be around it.
+#[derive(Clone, Copy)]
+struct Wrapper(u64);
+
+impl Wrapper {
+    fn new() -> Self {
+        Wrapper(WRAPPERS.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    /// Whether a wrapper further out may read this one's [`cors_core::Answered`] marker: only one
+    /// built later can be, since a wrapper takes the filter it wraps by value, once that is built.
+    /// The marker (an allocation per response) is left only then. The server gets the filter
+    /// after it is built, so a request sees every wrapper built before it.
+    fn may_be_wrapped(self) -> bool {
+        WRAPPERS.load(Ordering::Relaxed) != self.0
+    }
 }
 
 /// What the policy knows of a request when it comes in.
 enum Decision {
     /// Decided by the static rules.
     Ready(Deferred),
-    /// An origin only the async check can allow: the check, not yet started.
-    Pending(PendingCheck),
+    /// An origin only the async check can allow: the check, not yet started (boxed: it is rare
+    /// and large, and the decision is moved through warp's combinators on every request).
+    Pending(Box<PendingCheck>),
 }
 
-impl Decision {
-    /// The decision, once the async check (if any) has answered or timed out. The check's timer
-    /// starts here, once the wrapped filter has answered, so a slow handler does not eat into it.
-    async fn settle(self) -> Deferred {
-        match self {
-            Decision::Ready(deferred) => deferred,
-            Decision::Pending(check) => {
-                // warp runs on tokio: its timer bounds the check.
-                let timer = tokio::time::sleep(check.timeout());
-                check.run(timer).await.decide_deferred()
-            }
+/// The wrapped filter's response (or its rejection's, this policy answering it), finished with the
+/// decision: at once when the static rules decided, else once the async check has answered or
+/// timed out. The check's timer starts here, once the wrapped filter has answered, so a slow
+/// handler does not eat into it.
+fn finish<E>(wrapper: Wrapper, decision: Decision, result: Result<Response, Rejection>) -> Answer<E> {
+    let mark = wrapper.may_be_wrapped();
+    let response = match result {
+        Ok(response) => response,
+        // The filter did not match (only the outermost wrapper gets here with not found), matched
+        // the path but not the method (a preflight's OPTIONS, usually), or failed otherwise: this
+        // policy answers.
+        Err(rejection) => rejected(&decision, &rejection),
+    };
+    match decision {
+        Decision::Ready(deferred) => Answer::Ready(ready(Ok(deferred.finish_response_marking(response, mark)))),
+        Decision::Pending(check) => Answer::Checking(Box::pin(async move {
+            // warp runs on tokio: its timer bounds the check.
+            let timer = tokio::time::sleep(check.timeout());
+            Ok((*check).run(timer).await.decide_deferred().finish_response_marking(response, mark))
+        })),
+    }
+}
+
+/// The future of a finished response: ready, unless an async origin check decides (boxed, so the
+/// common case moves only a response through warp's combinators).
+enum Answer<E> {
+    /// Decided by the static rules.
+    Ready(std::future::Ready<Result<Response, E>>),
+    /// Waiting for the async origin check.
+    Checking(Pin<Box<dyn Future<Output = Result<Response, E>> + Send>>),
+}
+
+impl<E> Future for Answer<E> {
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Answer::Ready(ready) => Pin::new(ready).poll(cx),
+            Answer::Checking(check) => check.as_mut().poll(cx),
         }
     }
 }
+
+/// Up to this many header names, [`View::for_each_header_of`] compares names rather than looking
+/// each one up (as the core does for `http::Request`).
+const SCAN_LIMIT: usize = 16;
 
 /// The request as the core reads it: its method, path (without the query) and headers.
 struct View {
@@ -313,6 +360,22 @@ impl CorsRequest for View {
         }
     }
 
+    /// One pass comparing names when the map is small: a lookup hashes the name, and
+    /// `Access-Control-Request-Private-Network`, a name `http` does not know, a byte at a time.
+    fn for_each_header_of<'s>(&'s self, names: &[&http::HeaderName], f: &mut dyn FnMut(usize, &'s [u8])) {
+        if self.headers.keys_len() > SCAN_LIMIT {
+            for (i, name) in names.iter().enumerate() {
+                self.for_each_header(name, &mut |v| f(i, v));
+            }
+            return;
+        }
+        for (name, value) in &self.headers {
+            if let Some(i) = names.iter().position(|n| *n == name) {
+                f(i, value.as_bytes());
+            }
+        }
+    }
+
     fn origin_value(&self) -> Option<HeaderValue> {
         self.headers.get(http::header::ORIGIN).cloned()
     }
@@ -322,34 +385,15 @@ impl CorsRequest for View {
     }
 }
 
-/// The decision, made up front from one snapshot of the policy, then the wrapped filter's result.
-fn steps<F, R>(
-    filter: F,
-    policy: PolicySource,
-) -> impl Filter<Extract = (Step,), Error = Infallible> + Clone + Send + Sync
-where
-    F: Filter<Extract = (R,)> + Clone + Send + Sync + 'static,
-    F::Error: InnerError,
-    R: Reply,
-{
-    let decide =
-        warp::method().and(warp::path::full()).and(warp::header::headers_cloned()).map(move |method, path, headers| {
-            let view = View { method, path, headers };
-            let policy = policy.current();
-            match policy.pending_check(&view) {
-                Some(check) => Decision::Pending(check),
-                None => Decision::Ready(policy.decide_deferred(&view)),
-            }
-        });
-    decide.and(F::Error::results(filter)).map(|decision: Decision, result: Result<Response, Rejection>| {
-        let response = match result {
-            Ok(response) => response,
-            Err(rejection) if rejection.is_not_found() => return Step::NotFound(rejection, decision),
-            // The filter matched the path, not the method (a preflight's OPTIONS, usually), or
-            // failed otherwise: this policy answers.
-            Err(rejection) => rejected(&decision, &rejection),
-        };
-        Step::Matched(decision, response)
+/// The decision, made up front from one snapshot of the policy.
+fn decide(policy: PolicySource) -> impl Filter<Extract = (Decision,), Error = Infallible> + Clone + Send + Sync {
+    warp::method().and(warp::path::full()).and(warp::header::headers_cloned()).map(move |method, path, headers| {
+        let view = View { method, path, headers };
+        let policy = policy.current();
+        match policy.pending_check(&view) {
+            Some(check) => Decision::Pending(Box::new(check)),
+            None => Decision::Ready(policy.decide_deferred(&view)),
+        }
     })
 }
 
@@ -384,8 +428,7 @@ impl InnerError for Rejection {
     {
         filter
             .map(|reply: R| Ok(reply.into_response()))
-            .recover(|rejection: Rejection| ready(Ok::<_, Infallible>(Err(rejection))))
-            .unify()
+            .or_else(|rejection: Rejection| ready(Ok::<_, Infallible>((Err(rejection),))))
     }
 }
 
@@ -478,4 +521,48 @@ fn known_cause(r: &Rejection) -> Option<(StatusCode, String)> {
         s => s.as_u16(),
     };
     public.into_iter().flatten().chain(private).reduce(|a, b| if rank(b.0) > rank(a.0) { b } else { a })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn view(extra: usize) -> View {
+        let path = warp::test::request().path("/data").filter(&warp::path::full()).await.expect("a path");
+        let mut headers = HeaderMap::new();
+        for i in 0..extra {
+            headers.append(
+                http::HeaderName::from_bytes(format!("x-{i}").as_bytes()).expect("a name"),
+                HeaderValue::from_static("v"),
+            );
+        }
+        headers.append("access-control-request-headers", HeaderValue::from_static("a"));
+        headers.append("origin", HeaderValue::from_static("https://a.example"));
+        headers.append("access-control-request-headers", HeaderValue::from_static("b"));
+        headers.append("access-control-request-private-network", HeaderValue::from_static("true"));
+        View { method: Method::OPTIONS, path, headers }
+    }
+
+    // One pass or a lookup per name, every value of every name, each name's values in order.
+    #[tokio::test]
+    async fn for_each_header_of_sees_what_for_each_header_sees() {
+        let names = [
+            &http::header::ORIGIN,
+            &http::header::ACCESS_CONTROL_REQUEST_METHOD,
+            &http::header::ACCESS_CONTROL_REQUEST_HEADERS,
+            &cors_core::header_names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+        ];
+        for extra in [0, SCAN_LIMIT] {
+            let view = view(extra).await;
+            let mut one_pass = Vec::new();
+            view.for_each_header_of(&names, &mut |i, v| one_pass.push((i, v.to_vec())));
+            one_pass.sort_by_key(|&(i, _)| i); // stable: each name's values stay in order
+            let mut by_name = Vec::new();
+            for (i, name) in names.iter().enumerate() {
+                view.for_each_header(name, &mut |v| by_name.push((i, v.to_vec())));
+            }
+            assert_eq!(one_pass, by_name, "{extra} other headers");
+            assert_eq!(by_name.iter().filter(|(i, _)| *i == 2).count(), 2);
+        }
+    }
 }
