@@ -264,69 +264,69 @@ where
         // policy decides the whole request, however long it takes.
         let policy = self.policy.current();
         let view = View(req.request());
-        let decision = match policy.pending_check(&view) {
-            // An origin only the async check can allow: it runs beside the inner service, raced
-            // against tokio's timer (actix-web runs on tokio). Boxed: rare, and large.
-            Some(check) => {
-                let timer = tokio::time::sleep(check.timeout());
-                Decision::Checking(Box::new(check.run(timer)))
-            }
-            None => Decision::Ready(policy.decide_deferred(&view)),
-        };
-        drop(policy);
+        let converted = Rc::clone(&self.converted);
         // The request moves into the inner service, which needs it unshared (routing mutates it),
         // so an error is answered by actix through `error_response`, made to carry the headers.
-        let future = self.service.call(req);
-        let converted = Rc::clone(&self.converted);
-        Box::pin(async move {
-            let (result, deferred) = match decision {
-                Decision::Ready(deferred) => (future.await, deferred),
-                Decision::Checking(run) => {
-                    let (result, checked) = check::both(future, *run).await;
-                    (result, checked.decide_deferred())
-                }
-            };
-            match result {
-                Ok(mut response) => {
-                    let answered = response.response().extensions().contains::<Answered>();
-                    match deferred.finish(answered) {
-                        Finish::Keep => Ok(response.map_into_left_body()),
-                        Finish::Headers(headers) => {
-                            // A second handle on the request (a reference count), for its `Origin`.
-                            let request = response.request().clone();
-                            headers.apply(&mut Headers {
-                                map: response.headers_mut(),
-                                request: Some(&request),
-                                converted: converted.try_borrow_mut().ok(),
-                            });
-                            response.response_mut().extensions_mut().insert(Answered);
-                            Ok(response.map_into_left_body())
-                        }
-                        Finish::Preflight { status, headers } => {
-                            let (request, _) = response.into_parts();
-                            let answer = preflight_answer(status, headers, Some(&request), &converted);
-                            Ok(ServiceResponse::new(request, answer).map_into_right_body())
-                        }
-                    }
-                }
-                // An inner `Cors` marks its errors by wrapping them: then its policy answered.
-                Err(error) => match deferred.finish(error.as_error::<CorsError>().is_some()) {
-                    Finish::Keep => Err(error),
-                    Finish::Headers(_) | Finish::Preflight { .. } => {
-                        Err(CorsError { error, deferred, converted }.into())
-                    }
-                },
+        match policy.pending_check(&view) {
+            None => {
+                let deferred = policy.decide_deferred(&view);
+                drop(policy);
+                let future = self.service.call(req);
+                Box::pin(async move { respond(future.await, deferred, converted) })
             }
-        })
+            // An origin only the async check can allow: it runs beside the inner service, raced
+            // against tokio's timer (actix-web runs on tokio). A future of its own: the static
+            // path's stays small.
+            Some(check) => {
+                let timer = tokio::time::sleep(check.timeout());
+                let run = check.run(timer);
+                drop(policy);
+                let future = self.service.call(req);
+                Box::pin(async move {
+                    let (result, checked) = check::both(future, run).await;
+                    respond(result, checked.decide_deferred(), converted)
+                })
+            }
+        }
     }
 }
 
-/// What the policy knows of a request when it comes in.
-enum Decision {
-    /// Decided by the static rules.
-    Ready(Deferred),
-    /// Waiting for the async origin check.
-    Checking(Box<cors_core::CheckRun>),
+/// Finishes the inner service's answer by the core's nesting rule.
+#[inline]
+fn respond<B>(
+    result: Result<ServiceResponse<B>, Error>,
+    deferred: Deferred,
+    converted: Rc<RefCell<Converted>>,
+) -> Result<ServiceResponse<EitherBody<B>>, Error> {
+    match result {
+        Ok(mut response) => {
+            let answered = response.response().extensions().contains::<Answered>();
+            match deferred.finish(answered) {
+                Finish::Keep => Ok(response.map_into_left_body()),
+                Finish::Headers(headers) => {
+                    // A second handle on the request (a reference count), for its `Origin`.
+                    let request = response.request().clone();
+                    headers.apply(&mut Headers {
+                        map: response.headers_mut(),
+                        request: Some(&request),
+                        converted: converted.try_borrow_mut().ok(),
+                    });
+                    response.response_mut().extensions_mut().insert(Answered);
+                    Ok(response.map_into_left_body())
+                }
+                Finish::Preflight { status, headers } => {
+                    let (request, _) = response.into_parts();
+                    let answer = preflight_answer(status, headers, Some(&request), &converted);
+                    Ok(ServiceResponse::new(request, answer).map_into_right_body())
+                }
+            }
+        }
+        // An inner `Cors` marks its errors by wrapping them: then its policy answered.
+        Err(error) => match deferred.finish(error.as_error::<CorsError>().is_some()) {
+            Finish::Keep => Err(error),
+            Finish::Headers(_) | Finish::Preflight { .. } => Err(CorsError { error, deferred, converted }.into()),
+        },
+    }
 }
 
 /// The request as the core reads it: borrowed, nothing copied.
