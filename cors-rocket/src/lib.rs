@@ -155,6 +155,7 @@ pub use cors_core::PolicyConfig;
 pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, ReloadablePolicy};
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::io::Cursor;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -327,34 +328,93 @@ impl CorsRequest for RocketRequest<'_, '_> {
 }
 
 /// The response headers as the core writes them.
-struct RocketHeaders<'a, 'r>(&'a mut Response<'r>);
+struct RocketHeaders<'a, 'r> {
+    response: &'a mut Response<'r>,
+    /// Whether the response has a `Vary` header, when a scan of its names found out (the core
+    /// asks [`may_have_access_control`](ResponseHeaders::may_have_access_control) before it
+    /// reads `Vary`); `None` once unknown.
+    vary: Cell<Option<bool>>,
+}
+
+impl<'a, 'r> RocketHeaders<'a, 'r> {
+    fn new(response: &'a mut Response<'r>) -> Self {
+        RocketHeaders { response, vary: Cell::new(None) }
+    }
+}
+
+/// Up to this many header lines, a response's names are scanned (compared without regard to
+/// case) rather than looked up: Rocket's lookup hashes the name with SipHash, which costs more than
+/// comparing a few names.
+const SCAN_LIMIT: usize = 16;
+
+/// The values the core writes that are the same for every policy, as `'static` text: written
+/// without a copy (Rocket copies any other value into a `String` of the response's own).
+fn static_value(value: &http::HeaderValue) -> Option<&'static str> {
+    const STATIC: [&str; 5] = [
+        "origin",
+        "true",
+        "*",
+        "origin, access-control-request-method, access-control-request-headers",
+        "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network",
+    ];
+    let value = value.as_bytes();
+    STATIC.into_iter().find(|s| s.as_bytes() == value)
+}
 
 impl ResponseHeaders for RocketHeaders<'_, '_> {
     fn remove_all(&mut self, name: &'static http::HeaderName) {
-        self.0.remove_header(name.as_str());
+        if *name == http::header::VARY {
+            self.vary.set(None);
+        }
+        self.response.remove_header(name.as_str());
     }
 
     fn append_value(&mut self, name: &'static http::HeaderName, value: &http::HeaderValue) {
-        let value = match value.to_str() {
-            Ok(v) => Cow::Borrowed(v),
-            Err(_) => String::from_utf8_lossy(value.as_bytes()),
+        if *name == http::header::VARY {
+            self.vary.set(None);
+        }
+        let value = match static_value(value) {
+            Some(value) => Cow::Borrowed(value),
+            None => match value.to_str() {
+                Ok(v) => Cow::Owned(v.to_owned()),
+                Err(_) => Cow::Owned(String::from_utf8_lossy(value.as_bytes()).into_owned()),
+            },
         };
-        self.0.adjoin_raw_header(name.as_str(), value.into_owned());
+        self.response.adjoin_raw_header(name.as_str(), value);
     }
 
     fn for_each_value(&self, name: &'static http::HeaderName, f: &mut dyn FnMut(&[u8])) {
-        for value in self.0.headers().get(name.as_str()) {
+        if *name == http::header::VARY && self.vary.get() == Some(false) {
+            return;
+        }
+        for value in self.response.headers().get(name.as_str()) {
             f(value.as_bytes());
         }
     }
 
-    // Rocket keeps names as written: compared without regard to case.
+    // Rocket keeps names as written: compared without regard to case. The same scan finds out
+    // whether `Vary` is there, which the core reads next.
     fn may_have_access_control(&self) -> bool {
         use cors_core::header_names::ACCESS_CONTROL_PREFIX as PREFIX;
-        self.0
-            .headers()
-            .iter()
-            .any(|h| h.name().as_str().get(..PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(PREFIX)))
+        let (mut access_control, mut vary) = (false, false);
+        for (i, header) in self.response.headers().iter().enumerate() {
+            if i == SCAN_LIMIT {
+                self.vary.set(None);
+                return true;
+            }
+            // The length and first byte first: most names are neither.
+            let name = header.name().as_str().as_bytes();
+            match name.first().map(u8::to_ascii_lowercase) {
+                Some(b'a') => {
+                    access_control |=
+                        name.get(..PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(PREFIX.as_bytes()));
+                }
+                Some(b'v') => vary |= name.eq_ignore_ascii_case(b"vary"),
+                _ => {}
+            }
+        }
+        self.vary.set(Some(vary));
+        access_control
     }
 }
 
@@ -364,7 +424,7 @@ fn answer(preflight: &Preflight<'_>, response: &mut Response<'_>) {
     response.set_sized_body(0, Cursor::new(&[][..]));
     response.remove_header("content-type");
     // `Preflight::apply` also removes any Access-Control-* header a user's OPTIONS route set.
-    preflight.apply(&mut RocketHeaders(response));
+    preflight.apply(&mut RocketHeaders::new(response));
 }
 
 /// The `OPTIONS /<path..>` route's handler: answers preflights, forwards everything else.
@@ -418,7 +478,7 @@ impl Fairing for Cors {
         match state.decision.decide(&view).into_action() {
             // A preflight one of the application's own routes (or a catcher) answered.
             Action::Preflight(preflight) => answer(&preflight, response),
-            Action::Forward(forward) => forward.apply(&mut RocketHeaders(response)),
+            Action::Forward(forward) => forward.apply(&mut RocketHeaders::new(response)),
         }
     }
 }
