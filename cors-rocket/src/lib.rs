@@ -96,8 +96,9 @@
 //! [`cors_core::ReloadablePolicy`]: reload the latter while the server runs (on `SIGHUP`, say) and
 //! the next requests get the new policy. The fairing reads the policy of the request's path once,
 //! when the request comes in (`on_request`), and keeps that snapshot in the request-local cache
-//! for the preflight route and the response, so a request in flight finishes on the policy it
-//! started with and no response mixes two (a configuration with mistakes is refused and the
+//! for the preflight route and the response (unless every request gets the same policy anyway:
+//! one fixed policy, no prefixes, no async check), so a request in flight finishes on the policy
+//! it started with and no response mixes two (a configuration with mistakes is refused and the
 //! running policy stays). A policy with an async origin check
 //! ([`cors_core::PolicyBuilder::allow_origin_async`], a lookup in a database) is awaited there,
 //! before routing, raced against tokio's timer and the policy's
@@ -253,6 +254,16 @@ impl Cors {
     pub fn route(self, prefix: PathPrefix, policy: impl Into<PolicySource>) -> Self {
         Cors { policies: self.policies.route(prefix, policy) }
     }
+
+    /// The policy every request gets, when that is known ahead: one fixed policy (not a
+    /// [`ReloadablePolicy`]) for every path, without an async origin check. Then there is no
+    /// snapshot to keep per request (Rocket's request-local cache allocates).
+    fn constant(&self) -> Option<&Policy> {
+        if self.policies.routes().next().is_some() {
+            return None;
+        }
+        self.policies.default_policy().fixed().filter(|policy| !policy.has_async_origin_check())
+    }
 }
 
 /// What the fairing keeps for one request, in its request-local cache: the policy that decides
@@ -297,8 +308,9 @@ async fn snapshot(policies: &RoutePolicies, request: &Request<'_>) -> Snapshot {
     Snapshot::Checked(pending.run(timer).await)
 }
 
-/// The request's state: made in `on_request`; only if that did not run, from the static rules
-/// of the policy current now.
+/// The request's state: made in `on_request`; only if that did not run (or kept nothing: the
+/// fairing's policy is the same for every request), from the static rules of the policy current
+/// now.
 fn state<'r>(policies: &RoutePolicies, request: &'r Request<'_>) -> &'r RequestState {
     request.local_cache(|| {
         let policy = policies.select(request.uri().path().as_str()).current();
@@ -463,22 +475,36 @@ impl Fairing for Cors {
     }
 
     // One read of the policy per request, kept for the preflight route and the response; an
-    // async origin check is awaited here, before routing.
+    // async origin check is awaited here, before routing. Nothing to keep when every request
+    // gets the same policy anyway.
     async fn on_request(&self, request: &mut Request<'_>, _: &mut Data<'_>) {
+        if self.constant().is_some() {
+            return;
+        }
         let decision = snapshot(&self.policies, request).await;
         request.local_cache(|| RequestState { decision, answered: AtomicBool::new(false) });
     }
 
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        let view = RocketRequest(request);
+        // Nothing was kept (see `on_request`), and only an `OPTIONS` can have been answered by
+        // the fairing's route, which records it in the request's state.
+        if let Some(policy) = self.constant().filter(|_| request.method() != Method::Options) {
+            return finish(policy.decide(&view), response);
+        }
         let state = state(&self.policies, request);
         if state.answered.load(Ordering::Relaxed) {
             return;
         }
-        let view = RocketRequest(request);
-        match state.decision.decide(&view).into_action() {
-            // A preflight one of the application's own routes (or a catcher) answered.
-            Action::Preflight(preflight) => answer(&preflight, response),
-            Action::Forward(forward) => forward.apply(&mut RocketHeaders::new(response)),
-        }
+        finish(state.decision.decide(&view), response);
+    }
+}
+
+/// Writes the decision into the response of the application (a handler's, a catcher's).
+fn finish(decision: cors_core::Decision<'_>, response: &mut Response<'_>) {
+    match decision.into_action() {
+        // A preflight one of the application's own routes (or a catcher) answered.
+        Action::Preflight(preflight) => answer(&preflight, response),
+        Action::Forward(forward) => forward.apply(&mut RocketHeaders::new(response)),
     }
 }
