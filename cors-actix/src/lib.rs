@@ -42,7 +42,9 @@
 //! front, calls the inner service (preflights too, since only routing knows whether a policy
 //! further in covers the path), and the innermost one to see the response come back without the
 //! [`cors_core::Answered`] response extension (or an error not yet wrapped by a `Cors`) finishes
-//! it and marks it.
+//! it and marks it. (A `Cors` built after every other one on its worker, the `App`'s, leaves no
+//! marker: no `Cors` is further out to read it, and actix allocates a map for each response's
+//! first extension.)
 //!
 //! ```
 //! use actix_web::{web, App, HttpResponse};
@@ -119,7 +121,7 @@
 #[cfg(feature = "testing")]
 pub mod testing;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
@@ -127,6 +129,7 @@ use std::rc::Rc;
 
 use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::header::HeaderMap;
 use actix_web::http::StatusCode;
 use actix_web::{Error, HttpRequest, HttpResponse, ResponseError};
 use cors_core::{Answered, CorsRequest, Deferred, Finish, Forward};
@@ -139,6 +142,7 @@ pub use cors_core::PolicyConfig;
 pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, ReloadablePolicy};
 
 mod check;
+mod enclosing;
 mod headers;
 
 use headers::{Converted, Headers};
@@ -209,7 +213,8 @@ where
     type Future = Ready<Result<CorsMiddleware<S>, ()>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(CorsMiddleware { service, policy: self.policy.clone(), converted: Rc::default() }))
+        let shared = Rc::new(Shared { converted: RefCell::default(), enclosed: enclosing::flag() });
+        ready(Ok(CorsMiddleware { service, policy: self.policy.clone(), shared }))
     }
 }
 
@@ -238,9 +243,24 @@ where
 pub struct CorsMiddleware<S> {
     service: S,
     policy: PolicySource,
-    /// The policy's values in actix's type, converted when first written: one per actix worker
-    /// (each builds its own middleware), so no lock.
-    converted: Rc<RefCell<Converted>>,
+    shared: Rc<Shared>,
+}
+
+/// What the requests of one middleware share: one per actix worker (each builds its own
+/// middleware), so no lock.
+#[derive(Debug)]
+struct Shared {
+    /// The policy's values in actix's type, converted when first written.
+    converted: RefCell<Converted>,
+    /// Whether a `Cors` may be further out (see [`enclosing`]): only then are responses marked
+    /// [`Answered`].
+    enclosed: Rc<Cell<bool>>,
+}
+
+impl Shared {
+    fn headers<'h>(&'h self, map: &'h mut HeaderMap, request: Option<&'h HttpRequest>) -> Headers<'h> {
+        Headers { map, request, converted: self.converted.try_borrow_mut().ok() }
+    }
 }
 
 /// The future of [`CorsMiddleware`]'s response.
@@ -264,7 +284,7 @@ where
         // policy decides the whole request, however long it takes.
         let policy = self.policy.current();
         let view = View(req.request());
-        let converted = Rc::clone(&self.converted);
+        let shared = Rc::clone(&self.shared);
         // The request moves into the inner service, which needs it unshared (routing mutates it),
         // so an error is answered by actix through `error_response`, made to carry the headers.
         match policy.pending_check(&view) {
@@ -272,7 +292,7 @@ where
                 let deferred = policy.decide_deferred(&view);
                 drop(policy);
                 let future = self.service.call(req);
-                Box::pin(async move { respond(future.await, deferred, converted) })
+                Box::pin(async move { respond(future.await, deferred, shared) })
             }
             // An origin only the async check can allow: it runs beside the inner service, raced
             // against tokio's timer (actix-web runs on tokio). A future of its own: the static
@@ -284,7 +304,7 @@ where
                 let future = self.service.call(req);
                 Box::pin(async move {
                     let (result, checked) = check::both(future, run).await;
-                    respond(result, checked.decide_deferred(), converted)
+                    respond(result, checked.decide_deferred(), shared)
                 })
             }
         }
@@ -296,7 +316,7 @@ where
 fn respond<B>(
     result: Result<ServiceResponse<B>, Error>,
     deferred: Deferred,
-    converted: Rc<RefCell<Converted>>,
+    shared: Rc<Shared>,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
     match result {
         Ok(mut response) => {
@@ -306,17 +326,15 @@ fn respond<B>(
                 Finish::Headers(headers) => {
                     // A second handle on the request (a reference count), for its `Origin`.
                     let request = response.request().clone();
-                    headers.apply(&mut Headers {
-                        map: response.headers_mut(),
-                        request: Some(&request),
-                        converted: converted.try_borrow_mut().ok(),
-                    });
-                    response.response_mut().extensions_mut().insert(Answered);
+                    headers.apply(&mut shared.headers(response.headers_mut(), Some(&request)));
+                    if shared.enclosed.get() {
+                        response.response_mut().extensions_mut().insert(Answered);
+                    }
                     Ok(response.map_into_left_body())
                 }
                 Finish::Preflight { status, headers } => {
                     let (request, _) = response.into_parts();
-                    let answer = preflight_answer(status, headers, Some(&request), &converted);
+                    let answer = preflight_answer(status, headers, Some(&request), &shared);
                     Ok(ServiceResponse::new(request, answer).map_into_right_body())
                 }
             }
@@ -324,7 +342,7 @@ fn respond<B>(
         // An inner `Cors` marks its errors by wrapping them: then its policy answered.
         Err(error) => match deferred.finish(error.as_error::<CorsError>().is_some()) {
             Finish::Keep => Err(error),
-            Finish::Headers(_) | Finish::Preflight { .. } => Err(CorsError { error, deferred, converted }.into()),
+            Finish::Headers(_) | Finish::Preflight { .. } => Err(CorsError { error, deferred, shared }.into()),
         },
     }
 }
@@ -357,17 +375,20 @@ impl CorsRequest for View<'_> {
     }
 }
 
-/// A preflight's answer: the policy's status and headers, no body, marked [`Answered`].
+/// A preflight's answer: the policy's status and headers, no body, marked [`Answered`] if a
+/// `Cors` may be further out.
 fn preflight_answer(
     status: http::StatusCode,
     headers: &Forward,
     request: Option<&HttpRequest>,
-    converted: &RefCell<Converted>,
+    shared: &Shared,
 ) -> HttpResponse<BoxBody> {
     let status = StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::NO_CONTENT);
     let mut response = HttpResponse::new(status);
-    headers.apply(&mut Headers { map: response.headers_mut(), request, converted: converted.try_borrow_mut().ok() });
-    response.extensions_mut().insert(Answered);
+    headers.apply(&mut shared.headers(response.headers_mut(), request));
+    if shared.enclosed.get() {
+        response.extensions_mut().insert(Answered);
+    }
     response
 }
 
@@ -376,7 +397,7 @@ fn preflight_answer(
 struct CorsError {
     error: Error,
     deferred: Deferred,
-    converted: Rc<RefCell<Converted>>,
+    shared: Rc<Shared>,
 }
 
 impl ResponseError for CorsError {
@@ -389,15 +410,11 @@ impl ResponseError for CorsError {
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
         match self.deferred.finish(false) {
-            Finish::Preflight { status, headers } => preflight_answer(status, headers, None, &self.converted),
+            Finish::Preflight { status, headers } => preflight_answer(status, headers, None, &self.shared),
             _ => {
                 let mut response = self.error.error_response();
                 let headers = self.deferred.headers();
-                headers.apply(&mut Headers {
-                    map: response.headers_mut(),
-                    request: None,
-                    converted: self.converted.try_borrow_mut().ok(),
-                });
+                headers.apply(&mut self.shared.headers(response.headers_mut(), None));
                 response
             }
         }
