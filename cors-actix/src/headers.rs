@@ -1,7 +1,7 @@
 //! The core's header names and values in actix's `http` 0.2 types: the names as constants (no
 //! parsing per request), the values converted once and kept.
 
-use std::cell::RefMut;
+use std::cell::{Cell, RefMut};
 
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, ORIGIN};
 use actix_web::HttpRequest;
@@ -201,10 +201,25 @@ pub(crate) struct Headers<'h> {
     pub(crate) request: Option<&'h HttpRequest>,
     /// The converted values; `None` only if they are in use (they never are while a response is
     /// written): then each value is converted.
-    pub(crate) converted: Option<RefMut<'h, Converted>>,
+    converted: Option<RefMut<'h, Converted>>,
+    /// Whether the response has a `Vary` header, when the scan of its names for
+    /// `Access-Control-*` (which the core makes before it reads `Vary`) found out; `None` once
+    /// unknown.
+    vary: Cell<Option<bool>>,
 }
 
-/// The slot of `Access-Control-Allow-Origin` in [`CORE`] and [`Converted`].
+impl<'h> Headers<'h> {
+    pub(crate) fn new(
+        map: &'h mut HeaderMap,
+        request: Option<&'h HttpRequest>,
+        converted: Option<RefMut<'h, Converted>>,
+    ) -> Self {
+        Headers { map, request, converted, vary: Cell::new(None) }
+    }
+}
+
+/// The slots of `Vary` and `Access-Control-Allow-Origin` in [`CORE`] and [`Converted`].
+const VARY: usize = 0;
 const ALLOW_ORIGIN: usize = 1;
 
 impl Headers<'_> {
@@ -229,6 +244,7 @@ impl Headers<'_> {
 
 impl ResponseHeaders for Headers<'_> {
     fn remove_all(&mut self, name: &'static http::HeaderName) {
+        self.vary.set(None);
         if let Some(name) = actix_name(name) {
             drop(self.map.remove(&name));
         }
@@ -236,6 +252,9 @@ impl ResponseHeaders for Headers<'_> {
 
     fn append_value(&mut self, name: &'static http::HeaderName, value: &http::HeaderValue) {
         if let Some(i) = index(name).filter(|&i| i < WRITTEN) {
+            if i == VARY {
+                self.vary.set(None);
+            }
             if let (Some(name), Some(value)) = (ACTIX.get(i), self.value(i, value)) {
                 self.map.append(name.clone(), value);
             }
@@ -245,11 +264,21 @@ impl ResponseHeaders for Headers<'_> {
     }
 
     fn for_each_value(&self, name: &'static http::HeaderName, f: &mut dyn FnMut(&[u8])) {
+        if std::ptr::eq(name, &cors_core::header_names::VARY) && self.vary.get() == Some(false) {
+            return;
+        }
         for_each_request_header(self.map, name, &mut |v| f(v));
     }
 
+    // One pass over the names, which also finds out whether `Vary` is there.
     fn may_have_access_control(&self) -> bool {
-        self.map.keys().any(|name| name.as_str().starts_with(cors_core::header_names::ACCESS_CONTROL_PREFIX))
+        let (mut access_control, mut vary) = (false, false);
+        for name in self.map.keys() {
+            vary |= *name == actix_web::http::header::VARY;
+            access_control |= name.as_str().starts_with(cors_core::header_names::ACCESS_CONTROL_PREFIX);
+        }
+        self.vary.set(Some(vary));
+        access_control
     }
 }
 

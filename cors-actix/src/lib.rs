@@ -259,7 +259,7 @@ struct Shared {
 
 impl Shared {
     fn headers<'h>(&'h self, map: &'h mut HeaderMap, request: Option<&'h HttpRequest>) -> Headers<'h> {
-        Headers { map, request, converted: self.converted.try_borrow_mut().ok() }
+        Headers::new(map, request, self.converted.try_borrow_mut().ok())
     }
 }
 
