@@ -113,8 +113,8 @@ pub(crate) fn for_each_request_header<'s>(
     }
 }
 
-/// Up to this many names, several headers are read in one pass comparing names rather than by a
-/// lookup per name (each hashes the name): a preflight reads four.
+/// Up to this many names, several headers are read in one pass over the map rather than by a
+/// lookup per name (a hash, a probe and a comparison each): a preflight reads four.
 const SCAN_LIMIT: usize = 16;
 
 /// Calls `f(i, value)` with each value of each request header named `names[i]`.

@@ -312,7 +312,7 @@ where
 }
 
 /// Finishes the inner service's answer by the core's nesting rule.
-#[inline]
+#[inline(always)]
 fn respond<B>(
     result: Result<ServiceResponse<B>, Error>,
     deferred: Deferred,
