@@ -88,12 +88,8 @@ pub(crate) fn actix_name(name: &http::HeaderName) -> Option<HeaderName> {
     }
 }
 
-/// Calls `f` with each value of the request header `name`.
-pub(crate) fn for_each_request_header<'s>(
-    headers: &'s HeaderMap,
-    name: &http::HeaderName,
-    f: &mut dyn FnMut(&'s [u8]),
-) {
+/// Calls `f` with each value of the header `name` in `headers` (a request's or a response's).
+pub(crate) fn each_value<'s>(headers: &'s HeaderMap, name: &http::HeaderName, f: &mut dyn FnMut(&'s [u8])) {
     let each = |actix: &HeaderName, f: &mut dyn FnMut(&'s [u8])| {
         for value in headers.get_all(actix) {
             f(value.as_bytes());
@@ -117,15 +113,15 @@ pub(crate) fn for_each_request_header<'s>(
 /// lookup per name (a hash, a probe and a comparison each): a preflight reads four.
 const SCAN_LIMIT: usize = 16;
 
-/// Calls `f(i, value)` with each value of each request header named `names[i]`.
-pub(crate) fn for_each_request_header_of<'s>(
+/// Calls `f(i, value)` with each value of each header named `names[i]` in `headers`.
+pub(crate) fn each_value_of<'s>(
     headers: &'s HeaderMap,
     names: &[&http::HeaderName],
     f: &mut dyn FnMut(usize, &'s [u8]),
 ) {
     if headers.len_keys() > SCAN_LIMIT {
         for (i, name) in names.iter().enumerate() {
-            for_each_request_header(headers, name, &mut |v| f(i, v));
+            each_value(headers, name, &mut |v| f(i, v));
         }
         return;
     }
@@ -267,7 +263,7 @@ impl ResponseHeaders for Headers<'_> {
         if std::ptr::eq(name, &cors_core::header_names::VARY) && self.vary.get() == Some(false) {
             return;
         }
-        for_each_request_header(self.map, name, &mut |v| f(v));
+        each_value(self.map, name, &mut |v| f(v));
     }
 
     // One pass over the names, which also finds out whether `Vary` is there.

@@ -356,12 +356,12 @@ impl CorsRequest for View<'_> {
     }
 
     fn for_each_header<'s>(&'s self, name: &http::HeaderName, f: &mut dyn FnMut(&'s [u8])) {
-        headers::for_each_request_header(self.0.headers(), name, f);
+        headers::each_value(self.0.headers(), name, f);
     }
 
     // A preflight's four headers in one pass.
     fn for_each_header_of<'s>(&'s self, names: &[&http::HeaderName], f: &mut dyn FnMut(usize, &'s [u8])) {
-        headers::for_each_request_header_of(self.0.headers(), names, f);
+        headers::each_value_of(self.0.headers(), names, f);
     }
 
     // The path as sent (percent-encoded), without the query.
