@@ -42,7 +42,9 @@
 //! front, calls the inner service (preflights too, since only routing knows whether a policy
 //! further in covers the path), and the innermost one to see the response come back without the
 //! [`cors_core::Answered`] response extension (or an error not yet wrapped by a `Cors`) finishes
-//! it and marks it.
+//! it and marks it. (A `Cors` built after every other one on its worker, the `App`'s, leaves no
+//! marker: no `Cors` is further out to read it, and actix allocates a map for each response's
+//! first extension.)
 //!
 //! ```
 //! use actix_web::{web, App, HttpResponse};
@@ -119,17 +121,18 @@
 #[cfg(feature = "testing")]
 pub mod testing;
 
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, ORIGIN};
+use actix_web::http::header::HeaderMap;
 use actix_web::http::StatusCode;
 use actix_web::{Error, HttpRequest, HttpResponse, ResponseError};
-use cors_core::{Answered, CorsRequest, Deferred, Finish, Forward, ResponseHeaders};
+use cors_core::{Answered, CorsRequest, Deferred, Finish, Forward};
 
 pub use cors_core;
 /// A policy read from TOML or JSON (feature `serde`).
@@ -139,6 +142,10 @@ pub use cors_core::PolicyConfig;
 pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, ReloadablePolicy};
 
 mod check;
+mod enclosing;
+mod headers;
+
+use headers::{Converted, Headers};
 
 /// The CORS middleware factory: pass it to `App::wrap`, `Scope::wrap` or `Resource::wrap`.
 ///
@@ -155,13 +162,7 @@ mod check;
 #[derive(Clone, Debug)]
 pub struct Cors {
     policy: PolicySource,
-    values: Values,
 }
-
-/// The policy's fixed header values in actix's `http` 0.2 type, converted once, shared. For a
-/// [`cors_core::ReloadablePolicy`] they are the first policy's: a value a later policy writes
-/// that is not among them is converted (copied) when it is written.
-type Values = Arc<[HeaderValue]>;
 
 impl Cors {
     /// A middleware applying `policy`: a [`cors_core::Policy`], or a [`cors_core::ReloadablePolicy`] whose
@@ -195,14 +196,7 @@ impl Cors {
     /// # });
     /// ```
     pub fn new(policy: impl Into<PolicySource>) -> Self {
-        let policy = policy.into();
-        let values = policy
-            .current()
-            .fixed_header_values()
-            .iter()
-            .filter_map(|v| HeaderValue::from_bytes(v.as_bytes()).ok())
-            .collect();
-        Cors { policy, values }
+        Cors { policy: policy.into() }
     }
 }
 
@@ -219,7 +213,8 @@ where
     type Future = Ready<Result<CorsMiddleware<S>, ()>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(CorsMiddleware { service, policy: self.policy.clone(), values: self.values.clone() }))
+        let shared = Rc::new(Shared { converted: RefCell::default(), enclosed: enclosing::flag() });
+        ready(Ok(CorsMiddleware { service, policy: self.policy.clone(), shared }))
     }
 }
 
@@ -248,7 +243,24 @@ where
 pub struct CorsMiddleware<S> {
     service: S,
     policy: PolicySource,
-    values: Values,
+    shared: Rc<Shared>,
+}
+
+/// What the requests of one middleware share: one per actix worker (each builds its own
+/// middleware), so no lock.
+#[derive(Debug)]
+struct Shared {
+    /// The policy's values in actix's type, converted when first written.
+    converted: RefCell<Converted>,
+    /// Whether a `Cors` may be further out (see [`enclosing`]): only then are responses marked
+    /// [`Answered`].
+    enclosed: Rc<Cell<bool>>,
+}
+
+impl Shared {
+    fn headers<'h>(&'h self, map: &'h mut HeaderMap, request: Option<&'h HttpRequest>) -> Headers<'h> {
+        Headers::new(map, request, self.converted.try_borrow_mut().ok())
+    }
 }
 
 /// The future of [`CorsMiddleware`]'s response.
@@ -272,62 +284,67 @@ where
         // policy decides the whole request, however long it takes.
         let policy = self.policy.current();
         let view = View(req.request());
-        let decision = match policy.pending_check(&view) {
-            // An origin only the async check can allow: it runs beside the inner service, raced
-            // against tokio's timer (actix-web runs on tokio).
-            Some(check) => {
-                let timer = tokio::time::sleep(check.timeout());
-                Decision::Checking(check.run(timer))
-            }
-            None => Decision::Ready(policy.decide_deferred(&view)),
-        };
-        drop(policy);
+        let shared = Rc::clone(&self.shared);
         // The request moves into the inner service, which needs it unshared (routing mutates it),
         // so an error is answered by actix through `error_response`, made to carry the headers.
-        let future = self.service.call(req);
-        let values = self.values.clone();
-        Box::pin(async move {
-            let (result, deferred) = match decision {
-                Decision::Ready(deferred) => (future.await, deferred),
-                Decision::Checking(run) => {
-                    let (result, checked) = check::both(future, run).await;
-                    (result, checked.decide_deferred())
-                }
-            };
-            match result {
-                Ok(mut response) => {
-                    let answered = response.response().extensions().get::<Answered>().is_some();
-                    let origin = response.request().headers().get(ORIGIN).cloned();
-                    match deferred.finish(answered) {
-                        Finish::Keep => Ok(response.map_into_left_body()),
-                        Finish::Headers(headers) => {
-                            headers.apply(&mut Headers { map: response.headers_mut(), origin, values: &values });
-                            response.response_mut().extensions_mut().insert(Answered);
-                            Ok(response.map_into_left_body())
-                        }
-                        Finish::Preflight { status, headers } => {
-                            let answer = preflight_answer(status, headers, origin, &values);
-                            let (request, _) = response.into_parts();
-                            Ok(ServiceResponse::new(request, answer).map_into_right_body())
-                        }
-                    }
-                }
-                // An inner `Cors` marks its errors by wrapping them: then its policy answered.
-                Err(error) => match deferred.finish(error.as_error::<CorsError>().is_some()) {
-                    Finish::Keep => Err(error),
-                    Finish::Headers(_) | Finish::Preflight { .. } => Err(CorsError { error, deferred, values }.into()),
-                },
+        match policy.pending_check(&view) {
+            None => {
+                let deferred = policy.decide_deferred(&view);
+                drop(policy);
+                let future = self.service.call(req);
+                Box::pin(async move { respond(future.await, deferred, shared) })
             }
-        })
+            // An origin only the async check can allow: it runs beside the inner service, raced
+            // against tokio's timer (actix-web runs on tokio). A future of its own: the static
+            // path's stays small.
+            Some(check) => {
+                let timer = tokio::time::sleep(check.timeout());
+                let run = check.run(timer);
+                drop(policy);
+                let future = self.service.call(req);
+                Box::pin(async move {
+                    let (result, checked) = check::both(future, run).await;
+                    respond(result, checked.decide_deferred(), shared)
+                })
+            }
+        }
     }
 }
 
-/// What the policy knows of a request when it comes in.
-enum Decision {
-    /// Decided by the static rules.
-    Ready(Deferred),
-    /// Waiting for the async origin check.
-    Checking(cors_core::CheckRun),
+/// Finishes the inner service's answer by the core's nesting rule.
+#[inline(always)]
+fn respond<B>(
+    result: Result<ServiceResponse<B>, Error>,
+    deferred: Deferred,
+    shared: Rc<Shared>,
+) -> Result<ServiceResponse<EitherBody<B>>, Error> {
+    match result {
+        Ok(mut response) => {
+            let answered = response.response().extensions().contains::<Answered>();
+            match deferred.finish(answered) {
+                Finish::Keep => Ok(response.map_into_left_body()),
+                Finish::Headers(headers) => {
+                    // A second handle on the request (a reference count), for its `Origin`.
+                    let request = response.request().clone();
+                    headers.apply(&mut shared.headers(response.headers_mut(), Some(&request)));
+                    if shared.enclosed.get() {
+                        response.response_mut().extensions_mut().insert(Answered);
+                    }
+                    Ok(response.map_into_left_body())
+                }
+                Finish::Preflight { status, headers } => {
+                    let (request, _) = response.into_parts();
+                    let answer = preflight_answer(status, headers, Some(&request), &shared);
+                    Ok(ServiceResponse::new(request, answer).map_into_right_body())
+                }
+            }
+        }
+        // An inner `Cors` marks its errors by wrapping them: then its policy answered.
+        Err(error) => match deferred.finish(error.as_error::<CorsError>().is_some()) {
+            Finish::Keep => Err(error),
+            Finish::Headers(_) | Finish::Preflight { .. } => Err(CorsError { error, deferred, shared }.into()),
+        },
+    }
 }
 
 /// The request as the core reads it: borrowed, nothing copied.
@@ -339,11 +356,12 @@ impl CorsRequest for View<'_> {
     }
 
     fn for_each_header<'s>(&'s self, name: &http::HeaderName, f: &mut dyn FnMut(&'s [u8])) {
-        if let Some(name) = actix_name(name) {
-            for value in self.0.headers().get_all(name) {
-                f(value.as_bytes());
-            }
-        }
+        headers::each_value(self.0.headers(), name, f);
+    }
+
+    // A preflight's four headers in one pass.
+    fn for_each_header_of<'s>(&'s self, names: &[&http::HeaderName], f: &mut dyn FnMut(usize, &'s [u8])) {
+        headers::each_value_of(self.0.headers(), names, f);
     }
 
     // The path as sent (percent-encoded), without the query.
@@ -357,84 +375,20 @@ impl CorsRequest for View<'_> {
     }
 }
 
-/// A core header name in actix's `http` 0.2 type: the standard names by constant (no parsing on
-/// the request path), any other by parsing its text.
-fn actix_name(name: &http::HeaderName) -> Option<HeaderName> {
-    use actix_web::http::header as a;
-    use http::header as h;
-    const STANDARD: [(http::HeaderName, HeaderName); 11] = [
-        (h::ORIGIN, a::ORIGIN),
-        (h::HOST, a::HOST),
-        (h::VARY, a::VARY),
-        (h::ACCESS_CONTROL_REQUEST_METHOD, a::ACCESS_CONTROL_REQUEST_METHOD),
-        (h::ACCESS_CONTROL_REQUEST_HEADERS, a::ACCESS_CONTROL_REQUEST_HEADERS),
-        (h::ACCESS_CONTROL_ALLOW_ORIGIN, a::ACCESS_CONTROL_ALLOW_ORIGIN),
-        (h::ACCESS_CONTROL_ALLOW_CREDENTIALS, a::ACCESS_CONTROL_ALLOW_CREDENTIALS),
-        (h::ACCESS_CONTROL_ALLOW_METHODS, a::ACCESS_CONTROL_ALLOW_METHODS),
-        (h::ACCESS_CONTROL_ALLOW_HEADERS, a::ACCESS_CONTROL_ALLOW_HEADERS),
-        (h::ACCESS_CONTROL_EXPOSE_HEADERS, a::ACCESS_CONTROL_EXPOSE_HEADERS),
-        (h::ACCESS_CONTROL_MAX_AGE, a::ACCESS_CONTROL_MAX_AGE),
-    ];
-    match STANDARD.iter().find(|(core, _)| core == name) {
-        Some((_, actix)) => Some(actix.clone()),
-        None => HeaderName::from_bytes(name.as_str().as_bytes()).ok(),
-    }
-}
-
-/// actix's response headers as the core writes them, with the request's `Origin` and the policy's
-/// converted values, so that writing a value shares it rather than copying it.
-struct Headers<'h> {
-    map: &'h mut HeaderMap,
-    origin: Option<HeaderValue>,
-    values: &'h [HeaderValue],
-}
-
-impl ResponseHeaders for Headers<'_> {
-    fn remove_all(&mut self, name: &'static http::HeaderName) {
-        if let Some(name) = actix_name(name) {
-            drop(self.map.remove(name));
-        }
-    }
-
-    fn append_value(&mut self, name: &'static http::HeaderName, value: &http::HeaderValue) {
-        let Some(name) = actix_name(name) else { return };
-        let bytes = value.as_bytes();
-        let shared = self.origin.iter().chain(self.values).find(|v| v.as_bytes() == bytes);
-        let value = match shared {
-            Some(value) => value.clone(),
-            // actix uses `http` 0.2; the core's values are valid header values, so this cannot fail.
-            None => match HeaderValue::from_bytes(bytes) {
-                Ok(value) => value,
-                Err(_) => return,
-            },
-        };
-        self.map.append(name, value);
-    }
-
-    fn for_each_value(&self, name: &'static http::HeaderName, f: &mut dyn FnMut(&[u8])) {
-        if let Some(name) = actix_name(name) {
-            for value in self.map.get_all(name) {
-                f(value.as_bytes());
-            }
-        }
-    }
-
-    fn may_have_access_control(&self) -> bool {
-        self.map.keys().any(|name| name.as_str().starts_with(cors_core::header_names::ACCESS_CONTROL_PREFIX))
-    }
-}
-
-/// A preflight's answer: the policy's status and headers, no body, marked [`Answered`].
+/// A preflight's answer: the policy's status and headers, no body, marked [`Answered`] if a
+/// `Cors` may be further out.
 fn preflight_answer(
     status: http::StatusCode,
     headers: &Forward,
-    origin: Option<HeaderValue>,
-    values: &[HeaderValue],
+    request: Option<&HttpRequest>,
+    shared: &Shared,
 ) -> HttpResponse<BoxBody> {
     let status = StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::NO_CONTENT);
-    let mut response = HttpResponse::build(status).finish();
-    headers.apply(&mut Headers { map: response.headers_mut(), origin, values });
-    response.extensions_mut().insert(Answered);
+    let mut response = HttpResponse::new(status);
+    headers.apply(&mut shared.headers(response.headers_mut(), request));
+    if shared.enclosed.get() {
+        response.extensions_mut().insert(Answered);
+    }
     response
 }
 
@@ -443,7 +397,7 @@ fn preflight_answer(
 struct CorsError {
     error: Error,
     deferred: Deferred,
-    values: Values,
+    shared: Rc<Shared>,
 }
 
 impl ResponseError for CorsError {
@@ -456,11 +410,11 @@ impl ResponseError for CorsError {
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
         match self.deferred.finish(false) {
-            Finish::Preflight { status, headers } => preflight_answer(status, headers, None, &self.values),
+            Finish::Preflight { status, headers } => preflight_answer(status, headers, None, &self.shared),
             _ => {
                 let mut response = self.error.error_response();
                 let headers = self.deferred.headers();
-                headers.apply(&mut Headers { map: response.headers_mut(), origin: None, values: &self.values });
+                headers.apply(&mut self.shared.headers(response.headers_mut(), None));
                 response
             }
         }

@@ -169,6 +169,22 @@ impl Policy {
         self.decide_inner(request, None)
     }
 
+    /// Whether the policy has an async origin check ([`PolicyBuilder::allow_origin_async`]):
+    /// without one, [`pending_check`](Self::pending_check) never returns a check.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder().allow_origin("https://app.example.com").build()?;
+    /// assert!(!policy.has_async_origin_check());
+    /// let tenants = cors_core::Policy::builder()
+    ///     .allow_origin_async(|request| async move { Ok::<_, std::io::Error>(request.origin() == "https://acme.example") })
+    ///     .build()?;
+    /// assert!(tenants.has_async_origin_check());
+    /// # Ok::<(), cors_core::ConfigError>(())
+    /// ```
+    pub fn has_async_origin_check(&self) -> bool {
+        self.inner.origins.async_check.is_some()
+    }
+
     /// The async origin check this request waits for, if any: only when the policy has one
     /// ([`PolicyBuilder::allow_origin_async`]) and nothing else allows the request's origin.
     /// Without an async check this is one branch, and the static path stays allocation free.

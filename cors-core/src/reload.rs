@@ -103,6 +103,23 @@ impl PolicySource {
             Source::Reloadable(r) => Current(CurrentRepr::Loaded(r.current.load())),
         }
     }
+
+    /// The policy, when it is a fixed [`Policy`] rather than a [`ReloadablePolicy`]: every request
+    /// gets this one, so an adapter need not keep a snapshot of it per request.
+    ///
+    /// ```
+    /// use cors_core::{Policy, PolicySource, ReloadablePolicy};
+    /// let policy = Policy::builder().allow_any_origin().build()?;
+    /// assert!(PolicySource::from(policy.clone()).fixed().is_some());
+    /// assert!(PolicySource::from(ReloadablePolicy::new(policy)).fixed().is_none());
+    /// # Ok::<(), cors_core::ConfigError>(())
+    /// ```
+    pub fn fixed(&self) -> Option<&Policy> {
+        match &self.0 {
+            Source::Fixed(p) => Some(p),
+            Source::Reloadable(_) => None,
+        }
+    }
 }
 
 impl From<Policy> for PolicySource {

@@ -96,8 +96,9 @@
 //! [`cors_core::ReloadablePolicy`]: reload the latter while the server runs (on `SIGHUP`, say) and
 //! the next requests get the new policy. The fairing reads the policy of the request's path once,
 //! when the request comes in (`on_request`), and keeps that snapshot in the request-local cache
-//! for the preflight route and the response, so a request in flight finishes on the policy it
-//! started with and no response mixes two (a configuration with mistakes is refused and the
+//! for the preflight route and the response (unless every request gets the same policy anyway:
+//! one fixed policy, no prefixes, no async check), so a request in flight finishes on the policy
+//! it started with and no response mixes two (a configuration with mistakes is refused and the
 //! running policy stays). A policy with an async origin check
 //! ([`cors_core::PolicyBuilder::allow_origin_async`], a lookup in a database) is awaited there,
 //! before routing, raced against tokio's timer and the policy's
@@ -155,6 +156,7 @@ pub use cors_core::PolicyConfig;
 pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, ReloadablePolicy};
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::io::Cursor;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -252,6 +254,16 @@ impl Cors {
     pub fn route(self, prefix: PathPrefix, policy: impl Into<PolicySource>) -> Self {
         Cors { policies: self.policies.route(prefix, policy) }
     }
+
+    /// The policy every request gets, when that is known ahead: one fixed policy (not a
+    /// [`ReloadablePolicy`]) for every path, without an async origin check. Then there is no
+    /// snapshot to keep per request (Rocket's request-local cache allocates).
+    fn constant(&self) -> Option<&Policy> {
+        if self.policies.routes().next().is_some() {
+            return None;
+        }
+        self.policies.default_policy().fixed().filter(|policy| !policy.has_async_origin_check())
+    }
 }
 
 /// What the fairing keeps for one request, in its request-local cache: the policy that decides
@@ -296,8 +308,9 @@ async fn snapshot(policies: &RoutePolicies, request: &Request<'_>) -> Snapshot {
     Snapshot::Checked(pending.run(timer).await)
 }
 
-/// The request's state: made in `on_request`; only if that did not run, from the static rules
-/// of the policy current now.
+/// The request's state: made in `on_request`; only if that did not run (or kept nothing: the
+/// fairing's policy is the same for every request), from the static rules of the policy current
+/// now.
 fn state<'r>(policies: &RoutePolicies, request: &'r Request<'_>) -> &'r RequestState {
     request.local_cache(|| {
         let policy = policies.select(request.uri().path().as_str()).current();
@@ -327,34 +340,93 @@ impl CorsRequest for RocketRequest<'_, '_> {
 }
 
 /// The response headers as the core writes them.
-struct RocketHeaders<'a, 'r>(&'a mut Response<'r>);
+struct RocketHeaders<'a, 'r> {
+    response: &'a mut Response<'r>,
+    /// Whether the response has a `Vary` header, when a scan of its names found out (the core
+    /// asks [`may_have_access_control`](ResponseHeaders::may_have_access_control) before it
+    /// reads `Vary`); `None` once unknown.
+    vary: Cell<Option<bool>>,
+}
+
+impl<'a, 'r> RocketHeaders<'a, 'r> {
+    fn new(response: &'a mut Response<'r>) -> Self {
+        RocketHeaders { response, vary: Cell::new(None) }
+    }
+}
+
+/// Up to this many header lines, a response's names are scanned (compared without regard to
+/// case) rather than looked up: Rocket's lookup hashes the name with SipHash, which costs more than
+/// comparing a few names.
+const SCAN_LIMIT: usize = 16;
+
+/// The values the core writes that are the same for every policy, as `'static` text: written
+/// without a copy (Rocket copies any other value into a `String` of the response's own).
+fn static_value(value: &http::HeaderValue) -> Option<&'static str> {
+    const STATIC: [&str; 5] = [
+        "origin",
+        "true",
+        "*",
+        "origin, access-control-request-method, access-control-request-headers",
+        "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network",
+    ];
+    let value = value.as_bytes();
+    STATIC.into_iter().find(|s| s.as_bytes() == value)
+}
 
 impl ResponseHeaders for RocketHeaders<'_, '_> {
     fn remove_all(&mut self, name: &'static http::HeaderName) {
-        self.0.remove_header(name.as_str());
+        if *name == http::header::VARY {
+            self.vary.set(None);
+        }
+        self.response.remove_header(name.as_str());
     }
 
     fn append_value(&mut self, name: &'static http::HeaderName, value: &http::HeaderValue) {
-        let value = match value.to_str() {
-            Ok(v) => Cow::Borrowed(v),
-            Err(_) => String::from_utf8_lossy(value.as_bytes()),
+        if *name == http::header::VARY {
+            self.vary.set(None);
+        }
+        let value = match static_value(value) {
+            Some(value) => Cow::Borrowed(value),
+            None => match value.to_str() {
+                Ok(v) => Cow::Owned(v.to_owned()),
+                Err(_) => Cow::Owned(String::from_utf8_lossy(value.as_bytes()).into_owned()),
+            },
         };
-        self.0.adjoin_raw_header(name.as_str(), value.into_owned());
+        self.response.adjoin_raw_header(name.as_str(), value);
     }
 
     fn for_each_value(&self, name: &'static http::HeaderName, f: &mut dyn FnMut(&[u8])) {
-        for value in self.0.headers().get(name.as_str()) {
+        if *name == http::header::VARY && self.vary.get() == Some(false) {
+            return;
+        }
+        for value in self.response.headers().get(name.as_str()) {
             f(value.as_bytes());
         }
     }
 
-    // Rocket keeps names as written: compared without regard to case.
+    // Rocket keeps names as written: compared without regard to case. The same scan finds out
+    // whether `Vary` is there, which the core reads next.
     fn may_have_access_control(&self) -> bool {
         use cors_core::header_names::ACCESS_CONTROL_PREFIX as PREFIX;
-        self.0
-            .headers()
-            .iter()
-            .any(|h| h.name().as_str().get(..PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(PREFIX)))
+        let (mut access_control, mut vary) = (false, false);
+        for (i, header) in self.response.headers().iter().enumerate() {
+            if i == SCAN_LIMIT {
+                self.vary.set(None);
+                return true;
+            }
+            // The length and first byte first: most names are neither.
+            let name = header.name().as_str().as_bytes();
+            match name.first().map(u8::to_ascii_lowercase) {
+                Some(b'a') => {
+                    access_control |=
+                        name.get(..PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(PREFIX.as_bytes()));
+                }
+                Some(b'v') => vary |= name.eq_ignore_ascii_case(b"vary"),
+                _ => {}
+            }
+        }
+        self.vary.set(Some(vary));
+        access_control
     }
 }
 
@@ -364,7 +436,7 @@ fn answer(preflight: &Preflight<'_>, response: &mut Response<'_>) {
     response.set_sized_body(0, Cursor::new(&[][..]));
     response.remove_header("content-type");
     // `Preflight::apply` also removes any Access-Control-* header a user's OPTIONS route set.
-    preflight.apply(&mut RocketHeaders(response));
+    preflight.apply(&mut RocketHeaders::new(response));
 }
 
 /// The `OPTIONS /<path..>` route's handler: answers preflights, forwards everything else.
@@ -403,22 +475,36 @@ impl Fairing for Cors {
     }
 
     // One read of the policy per request, kept for the preflight route and the response; an
-    // async origin check is awaited here, before routing.
+    // async origin check is awaited here, before routing. Nothing to keep when every request
+    // gets the same policy anyway.
     async fn on_request(&self, request: &mut Request<'_>, _: &mut Data<'_>) {
+        if self.constant().is_some() {
+            return;
+        }
         let decision = snapshot(&self.policies, request).await;
         request.local_cache(|| RequestState { decision, answered: AtomicBool::new(false) });
     }
 
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        let view = RocketRequest(request);
+        // Nothing was kept (see `on_request`), and only an `OPTIONS` can have been answered by
+        // the fairing's route, which records it in the request's state.
+        if let Some(policy) = self.constant().filter(|_| request.method() != Method::Options) {
+            return finish(policy.decide(&view), response);
+        }
         let state = state(&self.policies, request);
         if state.answered.load(Ordering::Relaxed) {
             return;
         }
-        let view = RocketRequest(request);
-        match state.decision.decide(&view).into_action() {
-            // A preflight one of the application's own routes (or a catcher) answered.
-            Action::Preflight(preflight) => answer(&preflight, response),
-            Action::Forward(forward) => forward.apply(&mut RocketHeaders(response)),
-        }
+        finish(state.decision.decide(&view), response);
+    }
+}
+
+/// Writes the decision into the response of the application (a handler's, a catcher's).
+fn finish(decision: cors_core::Decision<'_>, response: &mut Response<'_>) {
+    match decision.into_action() {
+        // A preflight one of the application's own routes (or a catcher) answered.
+        Action::Preflight(preflight) => answer(&preflight, response),
+        Action::Forward(forward) => forward.apply(&mut RocketHeaders::new(response)),
     }
 }

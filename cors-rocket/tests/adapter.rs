@@ -269,3 +269,35 @@ async fn a_prefix_table_gives_each_part_its_policy() {
     let r = client.get("/public/nowhere").header(Header::new("Origin", "https://anyone.example")).dispatch().await;
     assert_eq!(values(&r, "access-control-allow-origin"), ["*"]);
 }
+
+/// A handler that varies on something already, its header name in capitals.
+#[derive(rocket::Responder)]
+struct Varies {
+    body: &'static str,
+    vary: Header<'static>,
+}
+
+#[get("/varies/<on>")]
+fn varies(on: &str) -> Varies {
+    let on = if on == "origin" { "Origin" } else { "Accept-Encoding" };
+    Varies { body: "ok", vary: Header::new("VARY", on) }
+}
+
+// The response's `Vary` is found whatever the case of its name: merged, never duplicated.
+#[rocket::async_test]
+async fn the_handler_vary_is_merged_whatever_its_case() {
+    let client = client(rocket::build().mount("/", routes![varies]).attach(Cors::new(policy()))).await;
+    for origin in [Some(ORIGIN), Some("https://evil.example"), None] {
+        let request = |path: &'static str| {
+            let request = client.get(path);
+            match origin {
+                Some(origin) => request.header(Header::new("Origin", origin)),
+                None => request,
+            }
+        };
+        let response = request("/varies/origin").dispatch().await;
+        assert_eq!(values(&response, "vary"), ["Origin"], "{origin:?}");
+        let response = request("/varies/encoding").dispatch().await;
+        assert_eq!(values(&response, "vary"), ["Accept-Encoding", "origin"], "{origin:?}");
+    }
+}
