@@ -8,7 +8,7 @@ use std::sync::Arc;
 use http::HeaderValue;
 
 use crate::lookup_hash::LookupHash;
-use crate::origin::{MalformedOrigin, Origin};
+use crate::origin::{why_malformed, MalformedOrigin, Origin};
 use crate::origin_check::{AsyncCheck, CheckOutcome, RequestInfo, RequestPredicate};
 use crate::origin_rule::{OriginRule, PortRule};
 
@@ -62,6 +62,9 @@ pub(crate) struct AllowOrigin {
     pub(crate) async_check: Option<AsyncCheck>,
     /// What a refusal message lists as allowed.
     pub(crate) display: String,
+    /// Only exact origins (and maybe `null`): no pattern, predicate or reflection can allow an
+    /// origin the list misses.
+    exact_only: bool,
 }
 
 const DISPLAY_LIMIT: usize = 8;
@@ -124,6 +127,10 @@ impl AllowOrigin {
             shown.push(format!("and {} more", total - shown.len()));
         }
         this.display = if shown.is_empty() { "none".to_owned() } else { shown.join(", ") };
+        this.exact_only = !this.reflect_any
+            && this.patterns.is_empty()
+            && this.predicates.is_empty()
+            && this.request_predicates.is_empty();
         this
     }
 
@@ -156,6 +163,15 @@ impl AllowOrigin {
             if let Some(&i) = self.exact.get(value) {
                 return OriginMatch::Listed(i);
             }
+        }
+        if self.exact_only && checked.is_none() {
+            // Nothing but the list could allow it: whether it is well-formed only names the
+            // refusal, so no `Origin` is made.
+            return if Origin::is_well_formed(value) {
+                OriginMatch::Refused
+            } else {
+                OriginMatch::Malformed(why_malformed(value))
+            };
         }
         let origin = match Origin::parse(value) {
             Ok(o) => o,

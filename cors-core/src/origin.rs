@@ -75,10 +75,14 @@ impl fmt::Display for MalformedOrigin {
 
 /// The default port of a scheme, which a serialized origin omits (URL standard, "default port").
 pub(crate) fn default_port(scheme: &str) -> Option<u16> {
+    default_port_of(scheme.as_bytes())
+}
+
+fn default_port_of(scheme: &[u8]) -> Option<u16> {
     match scheme {
-        "http" | "ws" => Some(80),
-        "https" | "wss" => Some(443),
-        "ftp" => Some(21),
+        b"http" | b"ws" => Some(80),
+        b"https" | b"wss" => Some(443),
+        b"ftp" => Some(21),
         _ => None,
     }
 }
@@ -113,6 +117,45 @@ fn valid_host(host: &[u8]) -> bool {
     true
 }
 
+/// Where a well-formed origin's parts are.
+struct Parts {
+    sep: usize,
+    host_start: usize,
+    host_end: usize,
+    port: Option<u16>,
+}
+
+/// The grammar on the path of a well-formed origin: the scheme up to the first `:`, then the host
+/// and port, each byte looked at about twice. Accepts exactly what [`why_malformed`] finds nothing
+/// wrong with: a path, query, fragment or userinfo fails the host or port rule.
+#[inline]
+fn scan(value: &[u8]) -> Option<Parts> {
+    if value.is_empty() || value.len() > MAX_ORIGIN_LEN {
+        return None;
+    }
+    // A scheme has no ':', so the first one starts "://".
+    let sep = value.iter().position(|&b| b == b':')?;
+    if value.get(sep + 1..sep + 3) != Some(b"//".as_slice()) || !valid_scheme(&value[..sep]) {
+        return None;
+    }
+    let host_start = sep + 3;
+    let (host, port) = split_port(&value[host_start..]);
+    if !valid_host(host) || !is_canonical_request_host(host) {
+        return None;
+    }
+    let port = match port {
+        None => None,
+        Some(digits) => {
+            let n = parse_port(digits)?;
+            if default_port_of(&value[..sep]) == Some(n) {
+                return None;
+            }
+            Some(n)
+        }
+    };
+    Some(Parts { sep, host_start, host_end: host_start + host.len(), port })
+}
+
 /// Fetch's "scheme": a lowercase letter, then lowercase letters, digits, `+`, `-` and `.`.
 fn valid_scheme(scheme: &[u8]) -> bool {
     scheme.first().is_some_and(u8::is_ascii_lowercase)
@@ -130,7 +173,7 @@ fn split_port(authority: &[u8]) -> (&[u8], Option<&[u8]>) {
 /// Why `value` is not a serialized origin: the first rule it breaks, in the order a reader checks
 /// them. Only for values [`Origin::accept`] refused, to name the reason.
 #[cold]
-fn why_malformed(value: &[u8]) -> MalformedOrigin {
+pub(crate) fn why_malformed(value: &[u8]) -> MalformedOrigin {
     if value.is_empty() {
         return MalformedOrigin::Empty;
     }
@@ -174,37 +217,19 @@ impl<'a> Origin<'a> {
         Self::accept(value).ok_or_else(|| why_malformed(value))
     }
 
-    /// The grammar on the path of a well-formed origin: the scheme up to the first `:`, then the
-    /// host and port, each byte looked at about twice. Accepts exactly what [`why_malformed`]
-    /// finds nothing wrong with: a path, query, fragment or userinfo fails the host or port rule.
+    /// The grammar on the path of a well-formed origin, then the `&str` it is.
     #[inline]
     fn accept(value: &'a [u8]) -> Option<Self> {
-        if value.is_empty() || value.len() > MAX_ORIGIN_LEN {
-            return None;
-        }
-        // A scheme has no ':', so the first one starts "://".
-        let sep = value.iter().position(|&b| b == b':')?;
-        if value.get(sep + 1..sep + 3) != Some(b"//".as_slice()) || !valid_scheme(&value[..sep]) {
-            return None;
-        }
-        let host_start = sep + 3;
-        let (host, port) = split_port(&value[host_start..]);
-        if !valid_host(host) || !is_canonical_request_host(host) {
-            return None;
-        }
-        // Only ASCII was accepted above, so this cannot fail; no unwrap on user input regardless.
+        let Parts { sep, host_start, host_end, port } = scan(value)?;
+        // Only ASCII was accepted, so this cannot fail; no unwrap on user input regardless.
         let serialized = std::str::from_utf8(value).ok()?;
-        let port = match port {
-            None => None,
-            Some(digits) => {
-                let n = parse_port(digits)?;
-                if default_port(&serialized[..sep]) == Some(n) {
-                    return None;
-                }
-                Some(n)
-            }
-        };
-        Some(Origin { serialized, scheme_len: sep, host_start, host_end: host_start + host.len(), port })
+        Some(Origin { serialized, scheme_len: sep, host_start, host_end, port })
+    }
+
+    /// Whether `value` is a serialized origin, without making an [`Origin`] of it: all a refusal
+    /// needs to say whether the origin is malformed or only not listed.
+    pub(crate) fn is_well_formed(value: &[u8]) -> bool {
+        scan(value).is_some()
     }
 
     /// The scheme, lowercase, without `://`.
