@@ -18,11 +18,14 @@
 //!    marker on the response, if a layer further out will look for it.
 //! 3. Every layer further out sees the marker and sends the response as it is.
 //!
-//! How a layer knows that one further out will look: before calling its inner service, a layer
-//! puts [`OuterLayer`] in the request's extensions. A layer that finds it there marks its answer;
-//! one that does not is the outermost, and leaves the mark off: nobody would read it, and in
-//! `http`'s extensions it would cost two allocations on every response. (The request's extensions
-//! are usually allocated already: routers keep the matched path and parameters there.)
+//! Only a layer further out reads the marker, so the outermost layer leaves it off: in `http`'s
+//! extensions it costs two allocations on every response
+//! ([`Deferred::finish_response_marking`]). Where the framework lets a layer touch the request
+//! (tower, axum), each layer puts [`OuterLayer`] in the request's extensions before calling its
+//! inner service, and marks its answer only if it found one there; request extensions are usually
+//! allocated already (routers keep the matched path and parameters there). Where it does not,
+//! an adapter knows it from how its framework builds the app (warp: only a wrapper built later can
+//! enclose one; actix: services are built inside out on each worker), erring towards marking.
 //!
 //! Adapters carry the marker where their framework keeps per-response data (`http::Extensions`,
 //! actix's response extensions, a marked error). Where a framework allows one middleware for the
