@@ -147,7 +147,7 @@ impl<S> Layer<S> for CorsLayer {
     type Service = Cors<S>;
 
     fn layer(&self, inner: S) -> Cors<S> {
-        Cors { inner, policy: self.policy.clone() }
+        Cors::new(inner, self.policy.clone())
     }
 }
 
@@ -170,6 +170,9 @@ pub struct Cors<S> {
 impl<S> Cors<S> {
     /// Wraps `inner` with `policy`: a [`Policy`] or a [`cors_core::ReloadablePolicy`].
     pub fn new(inner: S, policy: impl Into<PolicySource>) -> Self {
+        // Tells a warp app inside (`warp::service`) that a layer is around it: its wrappers then
+        // mark their answers for this one.
+        cors_core::BuildOrder::record();
         Cors { inner, policy: policy.into() }
     }
 }

@@ -52,7 +52,7 @@ pub use decision::{Action, Decision, Forward, Preflight};
 pub use error::{ConfigError, Problem, ProblemKind};
 /// The `http` crate the core speaks (header values, status codes), re-exported for adapters.
 pub use http;
-pub use nesting::{Answered, Deferred, Finish, OuterLayer};
+pub use nesting::{Answered, BuildOrder, Deferred, Finish, OuterLayer};
 pub use origin::{MalformedOrigin, Origin, MAX_ORIGIN_LEN};
 pub use origin_check::{CheckError, CheckOutcome, CheckRun, Checked, OriginRequest, PendingCheck, RequestInfo};
 pub use policy::Policy;

@@ -50,7 +50,9 @@
 //! wrapper that matched finishes the response and leaves the [`cors_core::Answered`] extension on
 //! it, which wrappers further out respect. Only a wrapper built later can be further out (a
 //! wrapper takes what it wraps by value), so the last wrapper built, usually the outermost one,
-//! leaves no extension: nothing would read it, and it is an allocation per response.
+//! leaves no extension: nothing would read it, and it is an allocation per response. A cors-axum
+//! layer around the whole app (`CorsLayer::layer(warp::service(routes))`) counts as built later
+//! ([`cors_core::BuildOrder`]): the wrappers inside then mark their answers for it.
 //!
 //! - A branch *matches* a request unless its filter rejects it as not found. Put the path filters
 //!   first in a branch (`warp::path("public").and(warp::get())`, not the other way round): a
@@ -134,10 +136,9 @@ pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, Reloadable
 use std::convert::Infallible;
 use std::future::{ready, Future};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
-use cors_core::{CorsRequest, Deferred, PendingCheck};
+use cors_core::{BuildOrder, CorsRequest, Deferred, PendingCheck};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::path::FullPath;
 use warp::reject::{self, Rejection};
@@ -244,12 +245,12 @@ where
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync {
-        let wrapper = Wrapper::new();
+        let order = BuildOrder::record();
         decide(policy.into()).and(F::Error::results(self)).and_then(
             move |decision: Decision, result: Result<Response, Rejection>| match result {
                 // Another branch's, or the outermost wrapper's: the check (if any) is not run.
                 Err(rejection) if rejection.is_not_found() => Answer::Ready(ready(Err(rejection))),
-                result => finish(wrapper, decision, result),
+                result => finish(decision, !order.is_latest(), result),
             },
         )
     }
@@ -258,31 +259,10 @@ where
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync {
-        let wrapper = Wrapper::new();
+        let order = BuildOrder::record();
         decide(policy.into())
             .and(F::Error::results(self))
-            .and_then(move |decision, result| finish::<Infallible>(wrapper, decision, result))
-    }
-}
-
-/// Wrappers built so far, in this process: each one's number is its place in that order.
-static WRAPPERS: AtomicU64 = AtomicU64::new(0);
-
-/// One wrapper's place among the wrappers built: what tells it whether another one may be around it.
-#[derive(Clone, Copy)]
-struct Wrapper(u64);
-
-impl Wrapper {
-    fn new() -> Self {
-        Wrapper(WRAPPERS.fetch_add(1, Ordering::Relaxed) + 1)
-    }
-
-    /// Whether a wrapper further out may read this one's [`cors_core::Answered`] marker: only one
-    /// built later can be, since a wrapper takes the filter it wraps by value, once that is built.
-    /// The marker (an allocation per response) is left only then. The server gets the filter
-    /// after it is built, so a request sees every wrapper built before it.
-    fn may_be_wrapped(self) -> bool {
-        WRAPPERS.load(Ordering::Relaxed) != self.0
+            .and_then(move |decision, result| finish::<Infallible>(decision, !order.is_latest(), result))
     }
 }
 
@@ -298,9 +278,10 @@ enum Decision {
 /// The wrapped filter's response (or its rejection's, this policy answering it), finished with the
 /// decision: at once when the static rules decided, else once the async check has answered or
 /// timed out. The check's timer starts here, once the wrapped filter has answered, so a slow
-/// handler does not eat into it.
-fn finish<E>(wrapper: Wrapper, decision: Decision, result: Result<Response, Rejection>) -> Answer<E> {
-    let mark = wrapper.may_be_wrapped();
+/// handler does not eat into it. `mark`: whether a wrapper or layer built later (the only kind that
+/// can be around this one, since a wrapper takes what it wraps by value) may read the
+/// [`cors_core::Answered`] marker; it is an allocation per response, left off otherwise.
+fn finish<E>(decision: Decision, mark: bool, result: Result<Response, Rejection>) -> Answer<E> {
     let response = match result {
         Ok(response) => response,
         // The filter did not match (only the outermost wrapper gets here with not found), matched
