@@ -282,6 +282,48 @@ mod tests {
             let r = requested(&lines);
             proptest::prop_assert_eq!(a.check(&r), reference(&a, &r));
         }
+
+        /// Listed names of one to twelve bytes (around the eight a fingerprint word holds), their
+        /// prefixes and extensions, uppercase, other tchar, bytes above 0x7f and NUL inside.
+        #[test]
+        fn names_of_every_length_are_the_rule(
+            elements in proptest::collection::vec(
+                (proptest::sample::select(&[
+                    "a", "x-a", "xx", "x-h1", "x-h12", "abcdefg", "abcdefgh", "abcdefghi", "x-header-10",
+                    "x-header-100", "abcdefg0", "abcdefgh-", "x-h", "X-H1", "x-H1", "Abcdefgh", "abcdefgH",
+                    "x_h1", "x.h1", "x-h1\u{e9}", "x-h1\0", "x/h1", "9", "-", "", "x-h1 z", "abc\u{7f}",
+                ][..]), proptest::sample::select(&[",", ", ", " ,", ",\t", " ", ",,", ", , "][..])),
+                0..8,
+            ),
+            split in 0usize..4,
+            wildcard in proptest::bool::ANY,
+        ) {
+            let a = if wildcard {
+                allow(&["*", "authorization"])
+            } else {
+                allow(&["a", "x-a", "xx", "x-h1", "abcdefgh", "abcdefghi", "x-header-10", "9", "-"])
+            };
+            let mut lines: Vec<String> = vec![String::new()];
+            for (i, (name, sep)) in elements.iter().enumerate() {
+                if split > 0 && i % (split + 1) == split {
+                    lines.push(String::new());
+                }
+                let line = lines.last_mut().expect("one line at least");
+                line.push_str(name);
+                line.push_str(sep);
+            }
+            // Without the last separator sometimes, so a name ends the line.
+            if split == 1 {
+                if let Some(line) = lines.last_mut() {
+                    while line.ends_with([',', ' ', '\t']) {
+                        line.pop();
+                    }
+                }
+            }
+            let lines: Vec<&'static str> = lines.into_iter().map(|l| &*Box::leak(l.into_boxed_str())).collect();
+            let r = requested(&lines);
+            proptest::prop_assert_eq!(a.check(&r), reference(&a, &r));
+        }
     }
 
     fn requested(lines: &[&'static str]) -> RequestedHeaders<'static> {
