@@ -262,17 +262,12 @@ impl Fetch {
         builder.body(Vec::new()).map_err(|e| FetchError::app(format!("the preflight request does not build: {e}")))
     }
 
-    /// The actual request: the page's headers, `Origin` (Fetch, "append a request `Origin`
-    /// header": every CORS-mode request), and `Accept: */*` unless the page set one.
+    /// The actual request, with the headers of [`BrowserRequest::request_headers`].
     fn actual_request(&self) -> Result<Request<Vec<u8>>, FetchError> {
         let method = self.method()?;
         let mut builder = Request::builder().method(method.clone()).uri(&self.path).header("host", self.host());
-        builder = builder.header("origin", self.request.origin());
-        if !self.request.headers().iter().any(|(n, _)| n.eq_ignore_ascii_case("accept")) {
-            builder = builder.header("accept", "*/*");
-        }
-        for (name, value) in self.request.headers() {
-            builder = builder.header(name.as_str(), value.as_slice());
+        for (name, value) in self.request.request_headers() {
+            builder = builder.header(name, value);
         }
         let body = if matches!(method, Method::GET | Method::HEAD) { Vec::new() } else { self.body.clone() };
         builder.body(body).map_err(|e| FetchError::app(format!("the request does not build: {e}")))

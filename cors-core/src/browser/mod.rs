@@ -280,6 +280,25 @@ impl BrowserRequest {
         }
     }
 
+    /// The headers of the request itself, as the browser sends them: `Origin` (Fetch, "append a
+    /// request `Origin` header": every CORS-mode request has one), `Accept: */*` unless the page
+    /// set one (Fetch, "fetch", step 12), then the page's headers as it set them.
+    ///
+    /// ```
+    /// use cors_core::browser::BrowserRequest;
+    /// let r = BrowserRequest::new("https://a.example", "PUT").header("X-Id", "1");
+    /// let names: Vec<String> = r.request_headers().into_iter().map(|(n, _)| n).collect();
+    /// assert_eq!(names, ["origin", "accept", "X-Id"]);
+    /// ```
+    pub fn request_headers(&self) -> Vec<(String, Vec<u8>)> {
+        let mut headers = vec![("origin".to_owned(), self.origin.as_bytes().to_vec())];
+        if !self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("accept")) {
+            headers.push(("accept".to_owned(), b"*/*".to_vec()));
+        }
+        headers.extend(self.headers.iter().cloned());
+        headers
+    }
+
     /// The headers of the preflight the browser sends (Fetch, "CORS-preflight fetch", steps 1–4):
     /// `Origin`, `Access-Control-Request-Method`, and the sorted lowercase unsafe names.
     pub fn preflight_headers(&self) -> Vec<(String, String)> {

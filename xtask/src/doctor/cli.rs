@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use cors_core::browser::BrowserRequest;
-use cors_core::header_names::is_forbidden_request_header;
-use cors_core::http::{HeaderName, Method};
+use cors_core::browser::{Blocked, BrowserRequest};
+use cors_core::http::HeaderName;
 use url::Url;
 
 use crate::transport::TlsOptions;
@@ -67,7 +66,8 @@ pub struct Plan {
 }
 
 /// Parses `Name: value` the way `Headers.append` checks it (Fetch, "normalize" a value: strip
-/// leading and trailing HTTP whitespace; no NUL, CR or LF).
+/// leading and trailing HTTP whitespace; no NUL, CR or LF). A header `fetch()` would drop is
+/// refused by [`add_header`], by the browser model's own rule.
 fn parse_header(text: &str) -> Result<(String, Vec<u8>), String> {
     let (name, value) = text.split_once(':').ok_or_else(|| format!("--header {text:?}: expected 'Name: value'"))?;
     let name = name.trim();
@@ -78,16 +78,23 @@ fn parse_header(text: &str) -> Result<(String, Vec<u8>), String> {
     if value.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n')) {
         return Err(format!("--header {text:?}: a value cannot hold NUL, CR or LF"));
     }
-    let lower = name.to_ascii_lowercase();
-    // Fetch, "forbidden request-header": fetch() drops these silently.
-    if is_forbidden_request_header(&lower) {
-        return Err(format!(
-            "--header {name}: a page cannot set this header (Fetch, forbidden request-header); \
-             the browser sets it itself{}",
-            if lower == "cookie" { ": use --credentials for a request with the user's cookies" } else { "" }
-        ));
-    }
     Ok((name.to_owned(), value.as_bytes().to_vec()))
+}
+
+/// Adds a page header to `request`, or says why `fetch()` would not send it: the model drops a
+/// forbidden request-header (Fetch, "forbidden request-header"), silently as `fetch()` does, so a
+/// header that did not go in is refused here rather than probed without.
+fn add_header(request: BrowserRequest, name: String, value: Vec<u8>) -> Result<BrowserRequest, String> {
+    let before = request.headers().len();
+    let request = request.header(name.clone(), value);
+    if request.headers().len() > before {
+        return Ok(request);
+    }
+    let cookie = name.eq_ignore_ascii_case("cookie");
+    Err(format!(
+        "--header {name}: a page cannot set this header (Fetch, forbidden request-header); fetch() drops it{}",
+        if cookie { ": use --credentials for a request with the user's cookies" } else { "" }
+    ))
 }
 
 /// The origin a browser sends for a page at `text`: `null`, or scheme://host[:port] with the
@@ -123,17 +130,18 @@ impl Args {
         url.set_fragment(None);
         let origin = parse_origin(&self.origin)?;
         let method = self.method.as_str();
-        if Method::from_bytes(method.as_bytes()).is_err() {
-            return Err(format!("--method {method:?}: not a method (a token such as GET or PATCH)"));
-        }
-        // Fetch, "forbidden method": fetch() throws for these.
-        if ["CONNECT", "TRACE", "TRACK"].iter().any(|m| m.eq_ignore_ascii_case(method)) {
-            return Err(format!("--method {method}: fetch() refuses this method (Fetch, forbidden method)"));
-        }
         let mut request = BrowserRequest::new(origin.clone(), method).credentials(self.credentials);
+        // Fetch, "method" and "forbidden method": fetch() throws before sending anything.
+        match request.method_error() {
+            Some(Blocked::InvalidMethod { .. }) => {
+                return Err(format!("--method {method:?}: not a method (a token such as GET or PATCH)"))
+            }
+            Some(blocked) => return Err(format!("--method {method}: fetch() refuses this method: {blocked}")),
+            None => {}
+        }
         for text in &self.headers {
             let (name, value) = parse_header(text)?;
-            request = request.header(name, value);
+            request = add_header(request, name, value)?;
         }
         if self.timeout == 0 {
             return Err("--timeout 0: give at least one second".to_owned());
@@ -174,9 +182,13 @@ mod tests {
         assert_eq!(parse_header("X-Api-Key:  k1 ").unwrap(), ("X-Api-Key".to_owned(), b"k1".to_vec()));
         assert!(parse_header("no colon").is_err());
         assert!(parse_header("bad name: v").is_err());
-        assert!(parse_header("Cookie: a=b").unwrap_err().contains("--credentials"));
-        assert!(parse_header("Sec-Fetch-Mode: cors").unwrap_err().contains("forbidden"));
-        assert!(parse_header("Origin: https://x.example").is_err());
+        let with = |h: &str| plan(&["http://x/", "--origin", "https://a.example", "-H", h]);
+        assert!(with("Cookie: a=b").unwrap_err().contains("--credentials"));
+        assert!(with("Sec-Fetch-Mode: cors").unwrap_err().contains("forbidden"));
+        assert!(with("Origin: https://x.example").is_err());
+        // The model's rule, pairs included: an override header naming a forbidden method.
+        assert!(with("X-HTTP-Method-Override: TRACE").unwrap_err().contains("forbidden"));
+        assert_eq!(with("X-HTTP-Method-Override: PATCH").unwrap().request.headers().len(), 1);
     }
 
     #[test]

@@ -85,14 +85,10 @@ pub fn preflight_request(url: &Url, request: &BrowserRequest) -> RawRequest {
     RawRequest { method: "OPTIONS".to_owned(), path: target(url), headers }
 }
 
-/// The request itself: the method as the browser sends it, `Origin`, the page's headers, and
-/// `Accept: */*` unless the page set one.
+/// The request itself: the method as the browser sends it, and the model's headers (`Origin`,
+/// `Accept: */*` unless the page set one, the page's headers), plus the fetch metadata.
 pub fn actual_request(url: &Url, request: &BrowserRequest) -> RawRequest {
-    let mut headers: Vec<(String, Vec<u8>)> = vec![("origin".to_owned(), request.origin().as_bytes().to_vec())];
-    if !request.headers().iter().any(|(n, _)| n.eq_ignore_ascii_case("accept")) {
-        headers.push(("accept".to_owned(), b"*/*".to_vec()));
-    }
-    headers.extend(request.headers().iter().cloned());
+    let mut headers = request.request_headers();
     headers.extend(fetch_metadata());
     RawRequest { method: request.method().to_owned(), path: target(url), headers }
 }
