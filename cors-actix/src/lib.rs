@@ -44,7 +44,8 @@
 //! [`cors_core::Answered`] response extension (or an error not yet wrapped by a `Cors`) finishes
 //! it and marks it. (A `Cors` built after every other one on its worker, the `App`'s, leaves no
 //! marker: no `Cors` is further out to read it, and actix allocates a map for each response's
-//! first extension.)
+//! first extension. A `Cors` built while no other lives on its worker, a scope's or the only
+//! one, answers preflights without calling the service it wraps: no policy is further in.)
 //!
 //! ```
 //! use actix_web::{web, App, HttpResponse};
@@ -121,7 +122,7 @@
 #[cfg(feature = "testing")]
 pub mod testing;
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
@@ -213,7 +214,7 @@ where
     type Future = Ready<Result<CorsMiddleware<S>, ()>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        let shared = Rc::new(Shared { converted: RefCell::default(), enclosed: enclosing::flag() });
+        let shared = Rc::new(Shared { converted: RefCell::default(), place: enclosing::Place::new() });
         ready(Ok(CorsMiddleware { service, policy: self.policy.clone(), shared }))
     }
 }
@@ -253,8 +254,8 @@ struct Shared {
     /// The policy's values in actix's type, converted when first written.
     converted: RefCell<Converted>,
     /// Whether a `Cors` may be further out (see [`enclosing`]): only then are responses marked
-    /// [`Answered`].
-    enclosed: Rc<Cell<bool>>,
+    /// [`Answered`]; and whether one may be inside: only then do preflights reach the service.
+    place: enclosing::Place,
 }
 
 impl Shared {
@@ -280,7 +281,8 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         // Decided now, applied to what comes back: a policy further in (a scope's, a resource's)
-        // may answer (the core's nesting rule), so even preflights go in. One snapshot of the
+        // may answer (the core's nesting rule), so even preflights go in, unless no `Cors` is
+        // inside. One snapshot of the
         // policy decides the whole request, however long it takes.
         let policy = self.policy.current();
         let view = View(req.request());
@@ -291,6 +293,14 @@ where
             None => {
                 let deferred = policy.decide_deferred(&view);
                 drop(policy);
+                // No `Cors` inside: a preflight this policy answers is answered here, and the
+                // routes do not run.
+                if let (Finish::Preflight { status, headers }, false) =
+                    (deferred.finish(false), shared.place.may_enclose)
+                {
+                    let answer = preflight_answer(status, headers, Some(req.request()), &shared);
+                    return Box::pin(ready(Ok(req.into_response(answer).map_into_right_body())));
+                }
                 let future = self.service.call(req);
                 Box::pin(async move { respond(future.await, deferred, shared) })
             }
@@ -327,7 +337,7 @@ fn respond<B>(
                     // A second handle on the request (a reference count), for its `Origin`.
                     let request = response.request().clone();
                     headers.apply(&mut shared.headers(response.headers_mut(), Some(&request)));
-                    if shared.enclosed.get() {
+                    if shared.place.enclosed.get() {
                         response.response_mut().extensions_mut().insert(Answered);
                     }
                     Ok(response.map_into_left_body())
@@ -386,7 +396,7 @@ fn preflight_answer(
     let status = StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::NO_CONTENT);
     let mut response = HttpResponse::new(status);
     headers.apply(&mut shared.headers(response.headers_mut(), request));
-    if shared.enclosed.get() {
+    if shared.place.enclosed.get() {
         response.extensions_mut().insert(Answered);
     }
     response

@@ -66,12 +66,38 @@ async fn preflight_without_route_is_answered_by_the_policy() {
     assert_eq!(values(response.headers(), "access-control-allow-methods"), ["GET, PUT"]);
     assert_eq!(values(response.headers(), "access-control-allow-headers"), ["content-type"]);
     assert!(test::read_body(response).await.is_empty());
-    // The inner service is asked (a scope's policy might answer); its 404 is replaced.
-    assert_eq!(calls.get(), 1);
+    // No `Cors` is inside this one, so no policy further in could answer: the routes are not run.
+    assert_eq!(calls.get(), 0);
 
     // An ordinary request goes through, and keeps the 404.
     let response = test::call_service(&app, get("/nowhere").to_request()).await;
     assert_eq!(response.status(), 404);
+    assert_eq!(calls.get(), 1);
+}
+
+#[actix_web::test]
+async fn preflight_reaches_the_routes_when_a_scope_has_a_policy() {
+    let calls = Rc::new(Cell::new(0));
+    let seen = Rc::clone(&calls);
+    let open = cors_core::Policy::builder().allow_any_origin().allow_methods(["GET", "PUT"]).build().expect("valid");
+    let app = test::init_service(
+        App::new()
+            .service(web::scope("/open").wrap(Cors::new(open)).route("/data", web::get().to(HttpResponse::Ok)))
+            .wrap_fn(move |req, srv| {
+                seen.set(seen.get() + 1);
+                srv.call(req)
+            })
+            .wrap(Cors::new(policy())),
+    )
+    .await;
+    // The scope's policy answers its preflights: the outer one asks the routes.
+    let response = test::call_service(&app, preflight("/open/data").to_request()).await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(values(response.headers(), "access-control-allow-origin"), ["*"]);
+    assert_eq!(calls.get(), 1);
+    // Elsewhere the outer policy answers, the routes asked all the same.
+    let response = test::call_service(&app, preflight("/nowhere").to_request()).await;
+    assert_eq!(values(response.headers(), "access-control-allow-origin"), [ORIGIN]);
     assert_eq!(calls.get(), 2);
 }
 

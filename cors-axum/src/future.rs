@@ -1,6 +1,7 @@
 //! The future returned by [`Cors`](crate::Cors): the inner service's response, finished by the
 //! policy (see [`cors_core::nesting`]): headers added, or replaced by the preflight answer,
-//! unless a policy further in has answered it. With an async origin check, the check runs while
+//! unless a policy further in has answered it; or, for a preflight when no CORS layer can be
+//! inside, the policy's answer without the inner service. With an async origin check, the check runs while
 //! the inner service answers, and the response is finished once both are done.
 
 use std::future::Future;
@@ -22,19 +23,26 @@ pub(crate) enum Decision {
 pin_project! {
     /// Response future of [`Cors`](crate::Cors).
     pub struct ResponseFuture<F, B, E> {
+        // None: answered without the inner service (a preflight, no CORS layer inside), or done.
         #[pin]
-        future: F,
+        future: Option<F>,
         decision: Decision,
         // Whether a layer further out will look for the `Answered` mark.
         enclosed: bool,
-        // The inner answer, kept while the async check is still running.
+        // The inner answer, kept while the async check is still running; or the policy's own.
         answer: Option<Result<Response<B>, E>>,
     }
 }
 
-impl<F, B, E> ResponseFuture<F, B, E> {
+impl<F, B: Default, E> ResponseFuture<F, B, E> {
     pub(crate) fn new(future: F, decision: Decision, enclosed: bool) -> Self {
-        ResponseFuture { future, decision, enclosed, answer: None }
+        ResponseFuture { future: Some(future), decision, enclosed, answer: None }
+    }
+
+    /// The policy's own answer, the inner service not called.
+    pub(crate) fn answered(deferred: Deferred, enclosed: bool) -> Self {
+        let answer = deferred.finish_response_marking(Response::new(B::default()), enclosed);
+        ResponseFuture { future: None, decision: Decision::Ready(deferred), enclosed, answer: Some(Ok(answer)) }
     }
 }
 
@@ -46,17 +54,20 @@ where
     type Output = Result<Response<B>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut this = self.project();
+        let this = self.project();
+        let Some(mut future) = this.future.as_pin_mut() else {
+            return Poll::Ready(this.answer.take().expect("ResponseFuture polled after it completed"));
+        };
         if let (Decision::Ready(deferred), None) = (&*this.decision, &*this.answer) {
             // The common case, decided up front: finish the inner answer as it comes back.
-            let answer = ready!(this.future.as_mut().poll(cx));
+            let answer = ready!(future.as_mut().poll(cx));
             return Poll::Ready(finish(deferred, answer, *this.enclosed));
         }
         if this.answer.is_none() {
             let answer = match &this.decision {
                 // Nothing to wait for besides the inner service.
-                Decision::Ready(_) => ready!(this.future.as_mut().poll(cx)),
-                Decision::Checking(_) => match this.future.as_mut().poll(cx) {
+                Decision::Ready(_) => ready!(future.as_mut().poll(cx)),
+                Decision::Checking(_) => match future.as_mut().poll(cx) {
                     Poll::Ready(answer) => answer,
                     Poll::Pending => {
                         // Drive the check meanwhile; it registers its own wake-ups.

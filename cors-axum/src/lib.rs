@@ -27,7 +27,8 @@
 //! - Preflights are answered from the policy on every path, including paths with no route or no
 //!   `OPTIONS` handler: whatever the inner service makes of the `OPTIONS` (404, 405, a 401 from an
 //!   auth layer, a handler's body, an error) is replaced by the policy's answer. Apply it with
-//!   `Router::layer` (not `route_layer`) so unmatched paths are covered too.
+//!   `Router::layer` (not `route_layer`) so unmatched paths are covered too. A layer that can
+//!   have no other CORS layer inside (the app's only one) answers without running the routes.
 //! - Every response of the inner service gets the policy's headers: handler errors, the router's
 //!   404 fallback, 405 for a known path with another method.
 //! - Refusals are logged by the core through `tracing` at debug level (target `cors`).
@@ -41,7 +42,9 @@
 //! too, since only routing knows whether a policy further in covers the path), and the innermost
 //! one to see the response come back without the [`cors_core::Answered`] extension finishes it
 //! and marks it, if a `Cors` further out left [`cors_core::OuterLayer`] on the request (the
-//! outermost one leaves the mark off, saving an allocation per response).
+//! outermost one leaves the mark off, saving an allocation per response). Only a layer built
+//! while no other one's services were alive ([`cors_core::BuildOrder`]) skips the routes for a
+//! preflight.
 //!
 //! ```
 //! use axum::{routing::get, Router};
@@ -93,9 +96,10 @@ mod future;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use cors_core::OuterLayer;
+use cors_core::{BuildOrder, LayerId, OuterLayer};
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -124,6 +128,8 @@ pub use future::ResponseFuture;
 #[derive(Clone, Debug)]
 pub struct CorsLayer {
     policy: PolicySource,
+    /// Shared by the services it makes (`Router::layer` makes one per route): siblings.
+    id: LayerId,
 }
 
 impl CorsLayer {
@@ -139,7 +145,7 @@ impl CorsLayer {
     /// # Ok::<(), cors_core::ConfigError>(())
     /// ```
     pub fn new(policy: impl Into<PolicySource>) -> Self {
-        CorsLayer { policy: policy.into() }
+        CorsLayer { policy: policy.into(), id: LayerId::new() }
     }
 }
 
@@ -147,7 +153,7 @@ impl<S> Layer<S> for CorsLayer {
     type Service = Cors<S>;
 
     fn layer(&self, inner: S) -> Cors<S> {
-        Cors::new(inner, self.policy.clone())
+        Cors::of_layer(inner, self.policy.clone(), self.id)
     }
 }
 
@@ -164,16 +170,26 @@ impl<S> Layer<S> for CorsLayer {
 #[derive(Clone, Debug)]
 pub struct Cors<S> {
     inner: S,
+    shared: Arc<Shared>,
+}
+
+/// What the clones of one `Cors` share (axum clones a route's service for every request).
+#[derive(Debug)]
+struct Shared {
     policy: PolicySource,
+    /// This service's place among the CORS layers built: whether one may be inside it, and it
+    /// tells a warp app inside (`warp::service`) that a layer is around it.
+    order: BuildOrder,
 }
 
 impl<S> Cors<S> {
     /// Wraps `inner` with `policy`: a [`Policy`] or a [`cors_core::ReloadablePolicy`].
     pub fn new(inner: S, policy: impl Into<PolicySource>) -> Self {
-        // Tells a warp app inside (`warp::service`) that a layer is around it: its wrappers then
-        // mark their answers for this one.
-        cors_core::BuildOrder::record();
-        Cors { inner, policy: policy.into() }
+        Cors::of_layer(inner, policy.into(), LayerId::new())
+    }
+
+    fn of_layer(inner: S, policy: PolicySource, layer: LayerId) -> Self {
+        Cors { inner, shared: Arc::new(Shared { policy, order: BuildOrder::record(layer) }) }
     }
 }
 
@@ -193,12 +209,10 @@ where
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         // Decided now, applied to what comes back: a policy further in may answer (the core's
         // nesting rule), so even preflights go in, telling the layers inside that this one will
-        // look for their mark.
+        // look for their mark. Unless no CORS layer can be inside: then a preflight this policy
+        // answers is answered here, and the routes do not run.
         let enclosed = request.extensions().get::<OuterLayer>().is_some();
-        if !enclosed {
-            request.extensions_mut().insert(OuterLayer);
-        }
-        let policy = self.policy.current();
+        let policy = self.shared.policy.current();
         let decision = match policy.pending_check(&request) {
             // An async origin check: it runs beside the inner service, raced against tokio's timer.
             Some(check) => {
@@ -207,6 +221,15 @@ where
             }
             None => Decision::Ready(policy.decide_deferred(&request)),
         };
+        let decision = match decision {
+            Decision::Ready(deferred) if deferred.is_preflight() && !self.shared.order.may_enclose_layers() => {
+                return ResponseFuture::answered(deferred, enclosed);
+            }
+            decision => decision,
+        };
+        if !enclosed {
+            request.extensions_mut().insert(OuterLayer);
+        }
         ResponseFuture::new(self.inner.call(request), decision, enclosed)
     }
 }

@@ -58,8 +58,10 @@ async fn a_preflight_gets_the_policy_answer_whatever_the_inner_service_says() {
     assert_eq!(response.headers()["access-control-allow-methods"], "GET, PUT");
     assert!(response.headers().get("content-type").is_none(), "nothing of the handler's answer is kept");
     assert!(response.into_body().collect().await.unwrap().to_bytes().is_empty());
-    // The inner service is asked (a policy further in might answer), its answer discarded.
-    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // The inner service is asked only if a policy may be further in (another CORS layer was
+    // alive when this one was built: here, other tests' layers, so either way); its answer is
+    // discarded. tests/preflight_shortcut.rs pins down which, alone in its process.
+    assert!(calls.load(Ordering::SeqCst) <= 1);
 
     // An inner service that fails does not fail the preflight.
     let failing = service_fn(|_req: Request<Body>| async { Err::<axum::http::Response<Body>, _>("down") });

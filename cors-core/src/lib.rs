@@ -15,6 +15,7 @@
 mod allow_methods;
 mod allow_origin;
 pub mod browser;
+pub mod build_order;
 mod builder;
 #[cfg(feature = "serde")]
 mod config;
@@ -43,6 +44,7 @@ mod response;
 mod route;
 
 pub use allow_methods::MAX_REQUEST_METHOD_LEN;
+pub use build_order::{BuildOrder, LayerId};
 pub use builder::{
     PolicyBuilder, PreflightStatus, DEFAULT_ORIGIN_CHECK_TIMEOUT, MAX_AGE_LIMIT, MAX_ORIGIN_CHECK_TIMEOUT,
 };
@@ -52,7 +54,7 @@ pub use decision::{Action, Decision, Forward, Preflight};
 pub use error::{ConfigError, Problem, ProblemKind};
 /// The `http` crate the core speaks (header values, status codes), re-exported for adapters.
 pub use http;
-pub use nesting::{Answered, BuildOrder, Deferred, Finish, OuterLayer};
+pub use nesting::{Answered, Deferred, Finish, OuterLayer};
 pub use origin::{MalformedOrigin, Origin, MAX_ORIGIN_LEN};
 pub use origin_check::{CheckError, CheckOutcome, CheckRun, Checked, OriginRequest, PendingCheck, RequestInfo};
 pub use policy::Policy;

@@ -10,7 +10,9 @@
 //!
 //! 1. Every nesting-aware layer decides up front (the decision needs the request's headers), then
 //!    **calls the inner service, preflights too**: it cannot know ahead of routing whether a
-//!    policy further in covers the path.
+//!    policy further in covers the path. A layer that knows no CORS layer is inside it
+//!    ([`BuildOrder::may_enclose_layers`]) answers a preflight itself: the rule gives the same
+//!    answer, without running the routes.
 //! 2. The innermost layer to see the inner service's answer come back without the [`Answered`]
 //!    marker finishes it with its own policy: an actual response gets the policy's headers; a
 //!    preflight's answer (whatever the routes made of the `OPTIONS`: 404, 405, 401 from an auth
@@ -27,7 +29,8 @@
 //! an adapter knows it from how its framework builds the app (warp: only a wrapper built later can
 //! enclose one; actix: services are built inside out on each worker), erring towards marking
 //! ([`BuildOrder`]: every adapter records the layers it builds, so a warp app inside a tower
-//! layer through `warp::service` knows one is there).
+//! layer through `warp::service` knows one is there, and the tower layer knows the warp app
+//! holds some).
 //!
 //! Adapters carry the marker where their framework keeps per-response data (`http::Extensions`,
 //! actix's response extensions, a marked error). Where a framework allows one middleware for the
@@ -67,8 +70,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use http::StatusCode;
 
 use crate::decision::{Action, Forward, PreflightOwned};
@@ -100,44 +101,6 @@ pub struct Answered;
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OuterLayer;
-
-/// Layers built so far in this process, by every adapter that records them.
-static LAYERS_BUILT: AtomicU64 = AtomicU64::new(0);
-
-/// A layer's place among the CORS layers built in this process, for an adapter whose framework
-/// cannot tell a layer whether another one is around it (warp). A layer takes what it wraps by
-/// value, once that is built, so only a layer recorded later can enclose one: the last one
-/// recorded is outermost and need not leave the [`Answered`] marker (an allocation per response).
-/// Every adapter records its layers when they wrap something (cors-axum in `Layer::layer`), so
-/// that a warp app inside a tower layer (`warp::service`) marks its answers for it. A server gets
-/// its app once the app is built: a request sees every layer recorded before it.
-///
-/// ```
-/// use cors_core::BuildOrder;
-///
-/// let inner = BuildOrder::record();
-/// assert!(inner.is_latest());
-/// let outer = BuildOrder::record();
-/// // Only the layer built later can be around `inner`: `inner` marks its answers, `outer` does not.
-/// assert!(!inner.is_latest());
-/// assert!(outer.is_latest());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BuildOrder(u64);
-
-impl BuildOrder {
-    /// Records a layer built now, around what it wraps, and returns its place.
-    pub fn record() -> Self {
-        BuildOrder(LAYERS_BUILT.fetch_add(1, Ordering::Relaxed) + 1)
-    }
-
-    /// Whether no layer was recorded after this one: then none can be around it, and its answers
-    /// need no marker. One relaxed load.
-    #[inline]
-    pub fn is_latest(self) -> bool {
-        LAYERS_BUILT.load(Ordering::Relaxed) == self.0
-    }
-}
 
 /// A policy's decision, owned, to finish the inner service's response with once it comes back.
 /// Made by [`Policy::decide_deferred`].

@@ -136,9 +136,10 @@ pub use cors_core::{ConfigError, Policy, PolicyBuilder, PolicySource, Reloadable
 use std::convert::Infallible;
 use std::future::{ready, Future};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use cors_core::{BuildOrder, CorsRequest, Deferred, PendingCheck};
+use cors_core::{BuildOrder, CorsRequest, Deferred, LayerId, PendingCheck};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::path::FullPath;
 use warp::reject::{self, Rejection};
@@ -245,7 +246,9 @@ where
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync {
-        let order = BuildOrder::record();
+        // Kept while the filter (and its clones) lives: counted among the live layers, for a tower
+        // layer around a `warp::service` of it.
+        let order = Arc::new(BuildOrder::record(LayerId::new()));
         decide(policy.into()).and(F::Error::results(self)).and_then(
             move |decision: Decision, result: Result<Response, Rejection>| match result {
                 // Another branch's, or the outermost wrapper's: the check (if any) is not run.
@@ -259,7 +262,9 @@ where
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync {
-        let order = BuildOrder::record();
+        // Kept while the filter (and its clones) lives: counted among the live layers, for a tower
+        // layer around a `warp::service` of it.
+        let order = Arc::new(BuildOrder::record(LayerId::new()));
         decide(policy.into())
             .and(F::Error::results(self))
             .and_then(move |decision, result| finish::<Infallible>(decision, !order.is_latest(), result))

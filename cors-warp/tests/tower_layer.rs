@@ -29,6 +29,17 @@ async fn the_warp_wrapper_inside_a_tower_layer_wins_on_its_routes() {
     assert_eq!(response.headers()["access-control-allow-origin"], "*");
     assert!(response.headers().get("access-control-allow-credentials").is_none());
 
+    // Its preflights too: the layer outside runs the warp app for them (its wrappers count among
+    // the layers that may be inside), and keeps the wrapper's answer.
+    let preflight = http::Request::options("/public")
+        .header("origin", OTHER)
+        .header("access-control-request-method", "GET")
+        .body(String::new())
+        .expect("a valid request");
+    let response = app.clone().oneshot(preflight).await.expect("infallible");
+    assert_eq!(response.status(), 204);
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+
     // Everything else: the layer's own policy, on warp's 404.
     let response = app.clone().oneshot(get("/missing", APP)).await.expect("infallible");
     assert_eq!(response.status(), 404);

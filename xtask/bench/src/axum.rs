@@ -81,8 +81,9 @@ async fn call(app: &Router, template: &Template) -> Outcome {
 /// The axum apps: bare, `cors-axum`, tower-http.
 pub fn harness() -> impl Framework {
     let bare = finish(router());
-    let ours = [false, true]
-        .map(|large| finish(router().layer(cors_axum::CorsLayer::new(spec::policy(crate::origins(large))))));
+    let ours = crate::OneAtATime::new(|large| {
+        finish(router().layer(cors_axum::CorsLayer::new(spec::policy(crate::origins(large)))))
+    });
     let peer = [false, true].map(|large| finish(router().layer(tower_http(large))));
     let templates = || crate::Templates::new(Case::WITH_LARGE, Template::new);
     let (t1, t2, t3) = (templates(), templates(), templates());
@@ -92,7 +93,7 @@ pub fn harness() -> impl Framework {
         Case::WITH_LARGE,
         crate::tokio_runtime(),
         async move |case: Case| call(&bare, t1.get(case)).await,
-        async move |case: Case| call(&ours[usize::from(case.large())], t2.get(case)).await,
+        async move |case: Case| call(&ours.get(case.large()), t2.get(case)).await,
         async move |case: Case| call(&peer[usize::from(case.large())], t3.get(case)).await,
     )
 }
@@ -106,13 +107,23 @@ fn nested(inner: Router) -> Router {
 /// (the `peer` of this comparison): bare is the same routes without CORS.
 pub fn policies_harness() -> impl Framework {
     let policy = || spec::policy(crate::origins(false));
-    let layer = || cors_axum::CorsLayer::new(policy());
+    let layer = move || cors_axum::CorsLayer::new(policy());
     let bare = [finish(router()), finish(nested(router()))];
-    let reloadable = cors_axum::CorsLayer::new(cors_core::ReloadablePolicy::new(policy()));
-    // The outer policy allows another origin: the inner, per-route one answers.
-    let outer = cors_axum::CorsLayer::new(spec::policy(vec!["https://other.example.com".to_owned()]));
-    let ours = [finish(router().layer(reloadable)), finish(nested(router().layer(layer())).layer(outer))];
-    let peer = [finish(router().layer(layer())), finish(nested(router()).layer(layer()))];
+    // Ours and the peer are both cors-axum: one app alive at a time, keyed by (ours, nested).
+    let apps =
+        std::rc::Rc::new(crate::OneAtATime::new(move |(ours, per_route): (bool, bool)| match (ours, per_route) {
+            (true, false) => {
+                finish(router().layer(cors_axum::CorsLayer::new(cors_core::ReloadablePolicy::new(policy()))))
+            }
+            // The outer policy allows another origin: the inner, per-route one answers.
+            (true, true) => {
+                let outer = cors_axum::CorsLayer::new(spec::policy(vec!["https://other.example.com".to_owned()]));
+                finish(nested(router().layer(layer())).layer(outer))
+            }
+            (false, false) => finish(router().layer(layer())),
+            (false, true) => finish(nested(router()).layer(layer())),
+        }));
+    let (ours, peer) = (std::rc::Rc::clone(&apps), apps);
     let templates = || crate::Templates::new(Case::POLICIES, Template::new);
     let (t1, t2, t3) = (templates(), templates(), templates());
     Harness::new(
@@ -121,7 +132,7 @@ pub fn policies_harness() -> impl Framework {
         Case::POLICIES,
         crate::tokio_runtime(),
         async move |case: Case| call(&bare[usize::from(case.nested())], t1.get(case)).await,
-        async move |case: Case| call(&ours[usize::from(case.nested())], t2.get(case)).await,
-        async move |case: Case| call(&peer[usize::from(case.nested())], t3.get(case)).await,
+        async move |case: Case| call(&ours.get((true, case.nested())), t2.get(case)).await,
+        async move |case: Case| call(&peer.get((false, case.nested())), t3.get(case)).await,
     )
 }

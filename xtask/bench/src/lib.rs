@@ -208,6 +208,36 @@ impl<T> Templates<T> {
     }
 }
 
+/// The apps built with this crate's layers, one alive at a time: each is built when first asked
+/// for (in the warm-up of its case), after the previous one is dropped. A CORS layer's services
+/// know from the layers alive when they are built whether one may be inside them
+/// (`cors_core::BuildOrder`): each app is measured as it runs alone in a server's process.
+pub struct OneAtATime<K, A> {
+    build: Box<dyn Fn(K) -> A>,
+    current: std::cell::RefCell<Option<(K, std::rc::Rc<A>)>>,
+}
+
+impl<K: Copy + PartialEq, A> OneAtATime<K, A> {
+    /// Apps made by `build`, by key.
+    pub fn new(build: impl Fn(K) -> A + 'static) -> Self {
+        OneAtATime { build: Box::new(build), current: std::cell::RefCell::new(None) }
+    }
+
+    /// The app for `key`: the current one, or a new one once the current one is dropped.
+    pub fn get(&self, key: K) -> std::rc::Rc<A> {
+        let mut current = self.current.borrow_mut();
+        match &*current {
+            Some((k, app)) if *k == key => std::rc::Rc::clone(app),
+            _ => {
+                *current = None;
+                let app = std::rc::Rc::new((self.build)(key));
+                *current = Some((key, std::rc::Rc::clone(&app)));
+                app
+            }
+        }
+    }
+}
+
 /// What came back: enough to check that a middleware did its job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Outcome {
