@@ -546,24 +546,25 @@ impl PolicyBuilder {
             refuse_insecure,
         );
         let origin_dependent = !origins.any;
-        Ok(Policy {
-            inner: Arc::new(Inner {
-                origins,
-                methods,
-                headers,
-                expose,
-                credentials: self.credentials,
-                max_age,
-                private_network: self.private_network,
-                preflight_status,
-                passthrough: self.passthrough,
-                origin_check_timeout: self.origin_check_timeout.unwrap_or(DEFAULT_ORIGIN_CHECK_TIMEOUT),
-                vary_preflight,
-                vary_preflight_tokens,
-                origin_dependent,
-                warnings,
-            }),
-        })
+        let mut inner = Inner {
+            origins,
+            methods,
+            headers,
+            expose,
+            credentials: self.credentials,
+            max_age,
+            private_network: self.private_network,
+            preflight_status,
+            passthrough: self.passthrough,
+            origin_check_timeout: self.origin_check_timeout.unwrap_or(DEFAULT_ORIGIN_CHECK_TIMEOUT),
+            vary_preflight,
+            vary_preflight_tokens,
+            origin_dependent,
+            preflight_answers: None,
+            warnings,
+        };
+        inner.preflight_answers = crate::preflight_answer::PreflightAnswers::of(&inner);
+        Ok(Policy { inner: Arc::new(inner) })
     }
 }
 

@@ -14,7 +14,7 @@ use crate::response::{merge_vary, remove_cors_headers, ResponseHeaders};
 
 pub(crate) const TRUE: HeaderValue = HeaderValue::from_static("true");
 pub(crate) const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("origin");
-static ANY: HeaderValue = HeaderValue::from_static("*");
+pub(crate) static ANY: HeaderValue = HeaderValue::from_static("*");
 
 /// An answer's `Access-Control-Allow-Origin`, kept without copying what the policy holds.
 #[derive(Clone, Debug)]
@@ -167,7 +167,7 @@ impl PreflightOwned {
 }
 
 /// Where an echoing policy takes the values it names: the request, or what was kept of it.
-enum Echo<'r> {
+pub(crate) enum Echo<'r> {
     Request { method: &'r [u8], requested: &'r [&'r [u8]] },
     Kept(Option<&'r Echoed>),
 }
@@ -220,7 +220,7 @@ impl Forward {
     }
 }
 
-fn write_preflight<H: ResponseHeaders + ?Sized>(
+pub(crate) fn write_preflight<H: ResponseHeaders + ?Sized>(
     inner: &Inner,
     allow_origin: Option<&HeaderValue>,
     echo: Echo<'_>,

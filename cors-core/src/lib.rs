@@ -35,6 +35,7 @@ mod origin;
 mod origin_check;
 mod origin_rule;
 mod policy;
+mod preflight_answer;
 mod public_suffix;
 mod refusal;
 mod reload;

@@ -239,15 +239,20 @@ impl Deferred {
                 *response.status_mut() = status;
                 *response.version_mut() = http::Version::default();
                 response.extensions_mut().clear();
-                // Room for all it writes (`Vary` and the seven CORS response headers): the old
-                // map if it has it (cleared), else a new one at once rather than grown twice.
+                // An allowed preflight's answer is the policy's, copied; otherwise room for all
+                // it writes (`Vary` and the seven CORS response headers): the old map if it has
+                // it (cleared), else a new one at once rather than grown twice.
                 let map = response.headers_mut();
-                if map.capacity() >= 8 {
-                    map.clear();
+                if let Some(answer) = headers.preflight_answer_map() {
+                    *map = answer;
                 } else {
-                    *map = http::HeaderMap::with_capacity(8);
+                    if map.capacity() >= 8 {
+                        map.clear();
+                    } else {
+                        *map = http::HeaderMap::with_capacity(8);
+                    }
+                    headers.apply(map);
                 }
-                headers.apply(map);
             }
         }
         if mark {
@@ -323,6 +328,74 @@ mod tests {
         headers.apply(&mut later);
         assert_eq!(now, later);
         assert!(matches!(deferred.finish(true), Finish::Keep));
+    }
+
+    fn in_order(map: &http::HeaderMap) -> Vec<(String, Vec<u8>)> {
+        map.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect()
+    }
+
+    // The copied answer (the policy's template) is exactly what the policy writes, in the same
+    // order, for every kind of policy and preflight, allowed or refused.
+    #[test]
+    fn a_finished_preflight_is_what_the_policy_writes() {
+        let mut checked = 0;
+        let many: Vec<String> = (0..20).map(|i| format!("https://h{i}.example.com")).collect();
+        for origins in [None, Some(&many[..0]), Some(&many[..])] {
+            for credentials in [false, true] {
+                for methods in [&["GET", "PUT"][..], &["*"][..]] {
+                    for headers in [&[][..], &["x-a"][..], &["*"][..]] {
+                        for (max_age, private_network) in [(None, false), (Some(60), false), (Some(60), true)] {
+                            let mut builder = Policy::builder()
+                                .allow_methods(methods.iter().copied())
+                                .allow_headers(headers.iter().copied());
+                            builder = match origins {
+                                None => builder.allow_any_origin(),
+                                Some(others) => builder
+                                    .allow_origins(others.iter().cloned())
+                                    .allow_origin("https://app.example.com"),
+                            };
+                            if let Some(secs) = max_age {
+                                builder = builder.max_age(std::time::Duration::from_secs(secs));
+                            }
+                            let Ok(policy) =
+                                builder.allow_credentials(credentials).allow_private_network(private_network).build()
+                            else {
+                                continue; // `*` with credentials and an origin wildcard: refused by build()
+                            };
+                            for (method, requested, pna, origin) in [
+                                ("PUT", None, false, "https://app.example.com"),
+                                ("PUT", Some("x-a"), false, "https://app.example.com"),
+                                ("PUT", Some("X-A, x-b"), false, "https://app.example.com"),
+                                ("DELETE", None, false, "https://app.example.com"),
+                                ("PUT", None, true, "https://app.example.com"),
+                                ("PUT", None, false, "https://evil.example"),
+                            ] {
+                                let mut request = http::Request::options("/data")
+                                    .header("origin", origin)
+                                    .header("access-control-request-method", method);
+                                if let Some(requested) = requested {
+                                    request = request.header("access-control-request-headers", requested);
+                                }
+                                if pna {
+                                    request = request.header("access-control-request-private-network", "true");
+                                }
+                                let request = request.body(()).unwrap_or_else(|e| panic!("{e}"));
+                                let deferred = policy.decide_deferred(&request);
+                                let Finish::Preflight { headers: written, .. } = deferred.finish(false) else {
+                                    continue;
+                                };
+                                let mut expected = http::HeaderMap::new();
+                                written.apply(&mut expected);
+                                let response = deferred.finish_response(http::Response::new(()));
+                                assert_eq!(in_order(response.headers()), in_order(&expected), "{policy:?} {request:?}");
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 150, "{checked} cases");
     }
 
     // A policy that echoes (`*` with credentials) keeps what it names, and only that.

@@ -60,6 +60,8 @@ pub(crate) struct Inner {
     pub(crate) vary_preflight_tokens: &'static [&'static str],
     /// Whether answers depend on the origin: false only for `*` without credentials.
     pub(crate) origin_dependent: bool,
+    /// An allowed preflight's answers, to copy.
+    pub(crate) preflight_answers: Option<crate::preflight_answer::PreflightAnswers>,
     pub(crate) warnings: Vec<Problem>,
 }
 
