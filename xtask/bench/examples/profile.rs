@@ -17,8 +17,7 @@ fn main() {
     let n: u64 = rest.first().map_or(Ok(10_000), |n| n.parse()).expect("N is a number");
     let variant = Variant::ALL.into_iter().find(|v| v.name() == variant).expect(usage);
     let case = Case::WITH_LARGE.iter().copied().find(|c| c.name() == case).expect(usage);
-    let harness: Box<dyn Framework> =
-        cors_bench::frameworks().into_iter().find(|f| f.name() == framework).expect(usage);
+    let harness: Box<dyn Framework> = cors_bench::framework(framework).expect(usage);
     let elapsed = harness.run(variant, case, n);
     println!("{framework} {} {}: {:?} per request", variant.name(), case.name(), elapsed / n as u32);
 }

@@ -390,10 +390,12 @@ pub fn output_dir() -> std::path::PathBuf {
     target.join("cors-bench")
 }
 
-/// The names of [`frameworks`], in order, for building one alone with [`framework`].
+/// The frameworks' names, in table order (axum twice: against tower-http, and its policy
+/// sources), for building one at a time with [`framework`]: built together, a set's layers
+/// would see another set's alive (`cors_core::BuildOrder`).
 pub const FRAMEWORK_NAMES: [&str; 5] = ["axum", "axum-policies", "actix", "rocket", "warp"];
 
-/// One of [`frameworks`], by name, built alone.
+/// One of [`FRAMEWORK_NAMES`], built alone.
 pub fn framework(name: &str) -> Option<Box<dyn Framework>> {
     Some(match name {
         "axum" => Box::new(axum::harness()),
@@ -403,15 +405,4 @@ pub fn framework(name: &str) -> Option<Box<dyn Framework>> {
         "warp" => Box::new(warp::harness()),
         _ => return None,
     })
-}
-
-/// All four frameworks, axum twice (against tower-http, and its policy sources).
-pub fn frameworks() -> Vec<Box<dyn Framework>> {
-    vec![
-        Box::new(axum::harness()),
-        Box::new(axum::policies_harness()),
-        Box::new(actix::harness()),
-        Box::new(rocket::harness()),
-        Box::new(warp::harness()),
-    ]
 }
