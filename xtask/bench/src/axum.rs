@@ -80,11 +80,12 @@ async fn call(app: &Router, template: &Template) -> Outcome {
 
 /// The axum apps: bare, `cors-axum`, tower-http.
 pub fn harness() -> impl Framework {
-    let bare = finish(router());
+    // Every variant through a `OneAtATime`, so that each request pays for the same lookup.
+    let bare = crate::OneAtATime::new(|()| finish(router()));
     let ours = crate::OneAtATime::new(|large| {
         finish(router().layer(cors_axum::CorsLayer::new(spec::policy(crate::origins(large)))))
     });
-    let peer = [false, true].map(|large| finish(router().layer(tower_http(large))));
+    let peer = crate::OneAtATime::new(|large| finish(router().layer(tower_http(large))));
     let templates = || crate::Templates::new(Case::WITH_LARGE, Template::new);
     let (t1, t2, t3) = (templates(), templates(), templates());
     Harness::new(
@@ -92,9 +93,9 @@ pub fn harness() -> impl Framework {
         "tower-http",
         Case::WITH_LARGE,
         crate::tokio_runtime(),
-        async move |case: Case| call(&bare, t1.get(case)).await,
+        async move |case: Case| call(&bare.get(()), t1.get(case)).await,
         async move |case: Case| call(&ours.get(case.large()), t2.get(case)).await,
-        async move |case: Case| call(&peer[usize::from(case.large())], t3.get(case)).await,
+        async move |case: Case| call(&peer.get(case.large()), t3.get(case)).await,
     )
 }
 
@@ -108,7 +109,8 @@ fn nested(inner: Router) -> Router {
 pub fn policies_harness() -> impl Framework {
     let policy = || spec::policy(crate::origins(false));
     let layer = move || cors_axum::CorsLayer::new(policy());
-    let bare = [finish(router()), finish(nested(router()))];
+    let bare =
+        crate::OneAtATime::new(|nested_routes| if nested_routes { finish(nested(router())) } else { finish(router()) });
     // Ours and the peer are both cors-axum: one app alive at a time, keyed by (ours, nested).
     let apps =
         std::rc::Rc::new(crate::OneAtATime::new(move |(ours, per_route): (bool, bool)| match (ours, per_route) {
@@ -131,7 +133,7 @@ pub fn policies_harness() -> impl Framework {
         "cors-axum with a plain Policy",
         Case::POLICIES,
         crate::tokio_runtime(),
-        async move |case: Case| call(&bare[usize::from(case.nested())], t1.get(case)).await,
+        async move |case: Case| call(&bare.get(case.nested()), t1.get(case)).await,
         async move |case: Case| call(&ours.get((true, case.nested())), t2.get(case)).await,
         async move |case: Case| call(&peer.get((false, case.nested())), t3.get(case)).await,
     )

@@ -208,10 +208,11 @@ impl<T> Templates<T> {
     }
 }
 
-/// The apps built with this crate's layers, one alive at a time: each is built when first asked
-/// for (in the warm-up of its case), after the previous one is dropped. A CORS layer's services
-/// know from the layers alive when they are built whether one may be inside them
-/// (`cors_core::BuildOrder`): each app is measured as it runs alone in a server's process.
+/// Apps, one alive at a time: each is built when first asked for (in the warm-up of its case),
+/// after the previous one is dropped. A CORS layer's services know from the layers alive when they
+/// are built whether one may be inside them (`cors_core::BuildOrder`): each app with this crate's
+/// layers is measured as it runs alone in a server's process. The other variants go through one
+/// too, so that every request pays for the same lookup (a `RefCell` borrow and an `Rc` clone).
 pub struct OneAtATime<K, A> {
     build: Box<dyn Fn(K) -> A>,
     current: std::cell::RefCell<Option<(K, std::rc::Rc<A>)>>,
