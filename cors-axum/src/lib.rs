@@ -219,13 +219,13 @@ where
                 let timer = tokio::time::sleep(check.timeout());
                 Decision::Checking(Box::pin(check.run(timer)))
             }
-            None => Decision::Ready(policy.decide_deferred(&request)),
-        };
-        let decision = match decision {
-            Decision::Ready(deferred) if deferred.is_preflight() && !self.shared.order.may_enclose_layers() => {
-                return ResponseFuture::answered(deferred, enclosed);
+            None => {
+                let deferred = policy.decide_deferred(&request);
+                if deferred.is_preflight() && !self.shared.order.may_enclose_layers() {
+                    return ResponseFuture::answered(deferred, enclosed);
+                }
+                Decision::Ready(deferred)
             }
-            decision => decision,
         };
         if !enclosed {
             request.extensions_mut().insert(OuterLayer);
