@@ -11,8 +11,8 @@
 //! 1. Every nesting-aware layer decides up front (the decision needs the request's headers), then
 //!    **calls the inner service, preflights too**: it cannot know ahead of routing whether a
 //!    policy further in covers the path. A layer that knows no CORS layer is inside it
-//!    ([`BuildOrder::may_enclose_layers`]) answers a preflight itself: the rule gives the same
-//!    answer, without running the routes.
+//!    ([`may_enclose_layers`](crate::BuildOrder::may_enclose_layers)) answers a preflight itself:
+//!    the rule gives the same answer, without running the routes.
 //! 2. The innermost layer to see the inner service's answer come back without the [`Answered`]
 //!    marker finishes it with its own policy: an actual response gets the policy's headers; a
 //!    preflight's answer (whatever the routes made of the `OPTIONS`: 404, 405, 401 from an auth
@@ -28,9 +28,9 @@
 //! allocated already (routers keep the matched path and parameters there). Where it does not,
 //! an adapter knows it from how its framework builds the app (warp: only a wrapper built later can
 //! enclose one; actix: services are built inside out on each worker), erring towards marking
-//! ([`BuildOrder`]: every adapter records the layers it builds, so a warp app inside a tower
-//! layer through `warp::service` knows one is there, and the tower layer knows the warp app
-//! holds some).
+//! ([`BuildOrder`](crate::BuildOrder): every adapter records the layers it builds, so a warp app
+//! inside a tower layer through `warp::service` knows one is there, and the tower layer knows
+//! the warp app holds some).
 //!
 //! Adapters carry the marker where their framework keeps per-response data (`http::Extensions`,
 //! actix's response extensions, a marked error). Where a framework allows one middleware for the
