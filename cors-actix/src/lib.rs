@@ -282,8 +282,7 @@ where
     fn call(&self, req: ServiceRequest) -> Self::Future {
         // Decided now, applied to what comes back: a policy further in (a scope's, a resource's)
         // may answer (the core's nesting rule), so even preflights go in, unless no `Cors` is
-        // inside. One snapshot of the
-        // policy decides the whole request, however long it takes.
+        // inside. One snapshot of the policy decides the whole request, however long it takes.
         let policy = self.policy.current();
         let view = View(req.request());
         let shared = Rc::clone(&self.shared);
@@ -295,9 +294,7 @@ where
                 drop(policy);
                 // No `Cors` inside: a preflight this policy answers is answered here, and the
                 // routes do not run.
-                if let (Finish::Preflight { status, headers }, false) =
-                    (deferred.finish(false), shared.place.may_enclose)
-                {
+                if let Some((status, headers)) = deferred.answer_alone(shared.place.may_enclose) {
                     let answer = preflight_answer(status, headers, Some(req.request()), &shared);
                     return Box::pin(ready(Ok(req.into_response(answer).map_into_right_body())));
                 }

@@ -221,7 +221,7 @@ where
             }
             None => {
                 let deferred = policy.decide_deferred(&request);
-                if deferred.is_preflight() && !self.shared.order.may_enclose_layers() {
+                if deferred.answer_alone(self.shared.order.may_enclose_layers()).is_some() {
                     return ResponseFuture::answered(deferred, enclosed);
                 }
                 Decision::Ready(deferred)

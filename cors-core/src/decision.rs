@@ -154,8 +154,8 @@ impl PreflightOwned {
     ) -> Self {
         // Only what the answer writes, so only what passed the size checks: the method from
         // Stage::Methods on, the requested headers only when all passed.
-        let echo_method = inner.methods.any && inner.credentials && stage >= Stage::Methods;
-        let echo_headers = inner.headers.any && inner.credentials && stage == Stage::All;
+        let echo_method = inner.echoes_method() && stage >= Stage::Methods;
+        let echo_headers = inner.echoes_headers() && stage == Stage::All;
         let echoed = (echo_method || echo_headers).then(|| {
             Box::new(Echoed {
                 method: echo_method.then(|| HeaderValue::from_bytes(method).ok()).flatten(),
@@ -239,7 +239,7 @@ pub(crate) fn write_preflight<H: ResponseHeaders + ?Sized>(
     }
     // Fetch, "CORS-preflight fetch": `*` counts as a wildcard only without credentials; with
     // credentials the requested method itself is named.
-    if inner.methods.any && inner.credentials {
+    if inner.echoes_method() {
         match &echo {
             Echo::Request { method, .. } => {
                 if let Ok(v) = HeaderValue::from_bytes(method) {
@@ -259,7 +259,7 @@ pub(crate) fn write_preflight<H: ResponseHeaders + ?Sized>(
         return;
     }
     // Same rule for headers: with credentials, `*` is answered by naming the validated request headers.
-    if inner.headers.any && inner.credentials {
+    if inner.echoes_headers() {
         if stage == Stage::All {
             match echo {
                 Echo::Request { requested, .. } => {

@@ -153,6 +153,30 @@ impl Deferred {
         self.preflight.is_some()
     }
 
+    /// Whether the layer answers without calling the inner service, and with what: a preflight
+    /// this policy answers, when no CORS layer can be inside the layer (`may_enclose_layers`:
+    /// [`BuildOrder::may_enclose_layers`](crate::BuildOrder::may_enclose_layers), or what the
+    /// adapter knows). The nesting rule's answer is then this policy's whatever the inner service
+    /// says, so the routes need not run.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder().allow_any_origin().build()?;
+    /// let preflight = http::Request::options("/")
+    ///     .header("origin", "https://a.example")
+    ///     .header("access-control-request-method", "GET")
+    ///     .body(())?;
+    /// let deferred = policy.decide_deferred(&preflight);
+    /// assert!(deferred.answer_alone(false).is_some());
+    /// assert!(deferred.answer_alone(true).is_none()); // a policy further in may answer
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn answer_alone(&self, may_enclose_layers: bool) -> Option<(StatusCode, &Forward)> {
+        match self.preflight {
+            Some(status) if !may_enclose_layers => Some((status, &self.headers)),
+            _ => None,
+        }
+    }
+
     /// The rule, once for every adapter: `answered_inside` says whether the inner service's
     /// response carries the [`Answered`] marker (an inner policy answered it).
     ///

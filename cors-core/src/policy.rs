@@ -67,6 +67,19 @@ pub(crate) struct Inner {
 
 const WILDCARD: HeaderValue = HeaderValue::from_static("*");
 
+impl Inner {
+    /// Fetch, "CORS-preflight fetch": with credentials `*` is no wildcard, so a policy allowing any
+    /// method names the requested one in `Access-Control-Allow-Methods`.
+    pub(crate) fn echoes_method(&self) -> bool {
+        self.methods.any && self.credentials
+    }
+
+    /// The same rule for headers: with credentials, `*` is answered by naming the requested ones.
+    pub(crate) fn echoes_headers(&self) -> bool {
+        self.headers.any && self.credentials
+    }
+}
+
 /// What a preflight reads, in [`CorsRequest::for_each_header_of`]'s order.
 static PREFLIGHT_HEADERS: [&HeaderName; 4] =
     [&ORIGIN, &ACCESS_CONTROL_REQUEST_METHOD, &ACCESS_CONTROL_REQUEST_HEADERS, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK];

@@ -27,7 +27,7 @@ pub(crate) struct PreflightAnswers {
 impl PreflightAnswers {
     /// The answers of the policy `inner`, or `None` where they name what the request asked.
     pub(crate) fn of(inner: &Inner) -> Option<Self> {
-        if inner.credentials && (inner.methods.any || inner.headers.any) {
+        if inner.echoes_method() || inner.echoes_headers() {
             return None;
         }
         let answer = |origin| {
@@ -35,8 +35,8 @@ impl PreflightAnswers {
             write_preflight(inner, Some(origin), Echo::Kept(None), false, Stage::All, &mut map);
             map
         };
-        let listed = (0..LISTED_ANSWERS).map_while(|i| inner.origins.listed(i)).map(answer).collect::<Vec<_>>();
-        let listed = if inner.origins.listed(LISTED_ANSWERS).is_none() { listed } else { Vec::new() };
+        let few = inner.origins.listed(LISTED_ANSWERS).is_none();
+        let listed = if few { (0..).map_while(|i| inner.origins.listed(i)).map(answer).collect() } else { Vec::new() };
         Some(PreflightAnswers { general: answer(&ANY), listed })
     }
 }
