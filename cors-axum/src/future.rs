@@ -1,8 +1,8 @@
 //! The future returned by [`Cors`](crate::Cors): the inner service's response, finished by the
 //! policy (see [`cors_core::nesting`]): headers added, or replaced by the preflight answer,
 //! unless a policy further in has answered it; or, for a preflight when no CORS layer can be
-//! inside, the policy's answer without the inner service. With an async origin check, the check runs while
-//! the inner service answers, and the response is finished once both are done.
+//! inside, the policy's answer without the inner service. With an async origin check, the check
+//! runs while the inner service answers, and the response is finished once both are done.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -246,9 +246,7 @@ where
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync {
-        // Kept while the filter (and its clones) lives: counted among the live layers, for a tower
-        // layer around a `warp::service` of it.
-        let order = Arc::new(BuildOrder::record(LayerId::new()));
+        let order = recorded();
         decide(policy.into()).and(F::Error::results(self)).and_then(
             move |decision: Decision, result: Result<Response, Rejection>| match result {
                 // Another branch's, or the outermost wrapper's: the check (if any) is not run.
@@ -262,13 +260,17 @@ where
         self,
         policy: impl Into<PolicySource>,
     ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync {
-        // Kept while the filter (and its clones) lives: counted among the live layers, for a tower
-        // layer around a `warp::service` of it.
-        let order = Arc::new(BuildOrder::record(LayerId::new()));
+        let order = recorded();
         decide(policy.into())
             .and(F::Error::results(self))
             .and_then(move |decision, result| finish::<Infallible>(decision, !order.is_latest(), result))
     }
+}
+
+/// A new wrapper's place among the CORS layers built, kept while the filter (and its clones)
+/// lives: counted among the live layers, for a tower layer around a `warp::service` of it.
+fn recorded() -> Arc<BuildOrder> {
+    Arc::new(BuildOrder::record(LayerId::new()))
 }
 
 /// What the policy knows of a request when it comes in.
